@@ -1,0 +1,259 @@
+package dev.hotlib.core;
+
+import static dev.hotlib.core.Natives.renameIntoPlace;
+import static dev.hotlib.core.Natives.variant;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.hotlib.core.Natives.Lang;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What every backend must do, written once. A backend module runs it by extending it and naming its backend:
+ * <pre>
+ * class FfmConformanceTest extends ConformanceSuite&lt;FfmState&gt; {
+ *     protected Backend&lt;FfmState&gt; backend() { return new FfmBackend(); }
+ *     protected Class&lt;?&gt; mainClass() { return Main.class; }
+ * }
+ * </pre>
+ * Every scenario runs against the C and the Rust library. The watched file lives in a temporary folder and
+ * is replaced the way builds replace it; the variants are built by CMake from the repository's templates.
+ */
+public abstract class ConformanceSuite<S extends HotlibState> {
+    /** Short enough for quick tests, long enough for the slow writer below to look like a live build. */
+    private static final Duration SETTLE = Duration.ofMillis(120);
+
+    @TempDir
+    protected Path dir;
+
+    /** The backend under test. */
+    protected abstract Backend<S> backend();
+
+    /** The example's main class, run as a separate program by the end-to-end test. */
+    protected abstract Class<?> mainClass();
+
+    /**
+     * Whether closing a version really unmaps it. A backend that cannot unload (jnr-ffi has no API for it)
+     * overrides this to say so, and the unmapping test then asserts its documented behaviour instead.
+     */
+    protected boolean unloadsOldVersions() {
+        return true;
+    }
+
+    /** The watched library file of each test. */
+    protected Path watched() {
+        return dir.resolve(System.mapLibraryName("watched"));
+    }
+
+    protected Host<S> host(RecordingHooks hooks) throws IOException {
+        return new Host<>(backend(), Options.forLibrary(watched()).withSettle(SETTLE), hooks);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void eachFunctionReturnsWhatTheVariantBuilt(Lang lang) throws Exception {
+        renameIntoPlace(variant(lang, "v2"), watched());
+        try (Host<S> host = host(new RecordingHooks())) {
+            assertTrue(host.reloadIfChanged());
+            host.call(guest -> {
+                assertEquals(Abi.VERSION, guest.abiVersion());
+                assertEquals(2, guest.foo());
+                assertEquals(OptionalInt.of(20), guest.bar());
+                assertEquals("variant v2", guest.greeting());
+                guest.update(host.state());
+                guest.update(host.state());
+                return null;
+            });
+            assertEquals(2, host.state().frame());
+            assertEquals(4.0, host.state().value()); // update() adds foo() to value
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void barAbsentThenPresentThenAbsentAgain(Lang lang) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(hooks)) {
+            int frame = 0;
+            for (String name : List.of("v1", "v2", "v3")) {
+                renameIntoPlace(variant(lang, name), watched());
+                assertTrue(host.reloadIfChanged(), name + " was not loaded: " + hooks.refused);
+                OptionalInt expectedBar = name.equals("v2") ? OptionalInt.of(20) : OptionalInt.empty();
+                assertEquals(expectedBar, host.call(Guest::bar).orElseThrow(), "bar() of " + name);
+                host.call(guest -> { guest.update(host.state()); return null; });
+                assertEquals(++frame, host.state().frame());
+            }
+            assertEquals(List.of(1, 2, 3), hooks.swapped.stream().map(Version::number).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void replacingTheFileByRenameIsPickedUpAndFrameKeepsCounting(Lang lang) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(hooks)) {
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            for (int i = 0; i < 3; i++) {
+                assertFalse(host.reloadIfChanged(), "an unchanged file is not reloaded");
+                host.call(guest -> { guest.update(host.state()); return null; });
+            }
+            renameIntoPlace(variant(lang, "v2"), watched());
+            assertTrue(host.reloadIfChanged());
+            assertEquals(2, host.call(Guest::foo).orElseThrow());
+            host.call(guest -> { guest.update(host.state()); return null; });
+            assertEquals(4, host.state().frame(), "the state survived the reload");
+            assertEquals(3 * 1 + 2, host.state().value());
+            assertEquals(List.of("before 0 -> 1", "after 0 -> 1", "before 1 -> 2", "after 1 -> 2"), hooks.order);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void aFileWrittenSlowlyInChunksIsNeverLoadedHalfWritten(Lang lang) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(hooks)) {
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            byte[] v2 = Files.readAllBytes(variant(lang, "v2"));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeInChunks(v2, watched(), 12, SETTLE.dividedBy(4)));
+            while (!writer.isDone()) {
+                host.reloadIfChanged();
+                host.call(Guest::foo);
+                Thread.sleep(5);
+            }
+            writer.join();
+            host.reloadIfChanged();
+            assertEquals(List.of(), hooks.refused, "no half-written file was tried");
+            assertEquals(2, hooks.swapped.size(), "v1, then the whole v2 once");
+            assertEquals(2, host.call(Guest::foo).orElseThrow());
+        }
+    }
+
+    /** Truncates {@code file} and rewrites it in place, as GNU ld does, pausing between chunks. */
+    private static void writeInChunks(byte[] bytes, Path file, int chunks, Duration pause) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            int step = (bytes.length + chunks - 1) / chunks;
+            for (int offset = 0; offset < bytes.length; offset += step) {
+                out.write(bytes, offset, Math.min(step, bytes.length - offset));
+                out.flush();
+                Thread.sleep(pause);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void aWrongAbiVersionIsRefusedAndTheOldVersionKeepsAnswering(Lang lang) throws Exception {
+        assertRefusedThenRecovered(lang, "abi2", "abi_version() returned 2");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void aVersionWithoutFooIsRefusedAndTheOldVersionKeepsAnswering(Lang lang) throws Exception {
+        assertRefusedThenRecovered(lang, "nofoo", "foo()");
+    }
+
+    private void assertRefusedThenRecovered(Lang lang, String bad, String reason) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(hooks)) {
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            host.call(guest -> { guest.update(host.state()); return null; });
+
+            renameIntoPlace(variant(lang, bad), watched());
+            assertFalse(host.reloadIfChanged());
+            assertEquals(1, hooks.refused.size());
+            assertTrue(hooks.refused.getFirst().contains(reason), hooks.refused.getFirst());
+            assertEquals(1, host.version().orElseThrow().number());
+            assertEquals(1, host.call(Guest::foo).orElseThrow(), "the old version keeps answering");
+            assertFalse(host.reloadIfChanged(), "a refused file is not retried until it changes");
+            assertEquals(1, hooks.refused.size());
+            assertEquals(1, Files.list(host.shadowDirectory()).count(), "the refused copy was deleted");
+
+            renameIntoPlace(variant(lang, "v2"), watched());
+            assertTrue(host.reloadIfChanged(), "the next good version is picked up");
+            host.call(guest -> { guest.update(host.state()); return null; });
+            assertEquals(2, host.state().frame());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void aLibraryMissingAtStartIsWaitedFor(Lang lang) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(hooks)) {
+            for (int i = 0; i < 3; i++) {
+                assertFalse(host.reloadIfChanged());
+            }
+            assertEquals(List.of(watched().toString()), hooks.waiting, "said once where the file is expected");
+            assertTrue(host.call(Guest::foo).isEmpty());
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            assertEquals(1, host.call(Guest::foo).orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void sameBytesAreNotReloaded(Lang lang) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(hooks)) {
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            Files.setLastModifiedTime(watched(), FileTime.from(Instant.now().plusSeconds(5))); // touch
+            assertFalse(host.reloadIfChanged());
+            renameIntoPlace(variant(lang, "v1"), watched()); // a relink that changed nothing
+            assertFalse(host.reloadIfChanged());
+            assertEquals(1, hooks.swapped.size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void theOldVersionIsUnmappedAndItsCopyDeleted(Lang lang) throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/self/maps")), "needs Linux's /proc/self/maps");
+        RecordingHooks hooks = new RecordingHooks();
+        Path shadows;
+        try (Host<S> host = host(hooks)) {
+            shadows = host.shadowDirectory();
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            Path first = host.version().orElseThrow().copy();
+            assertFalse(Natives.mappingsOf(first).isEmpty(), "v1 is mapped from its private copy");
+            assertTrue(Natives.mappingsOf(watched()).isEmpty(), "the watched file itself is never mapped");
+
+            renameIntoPlace(variant(lang, "v2"), watched());
+            assertTrue(host.reloadIfChanged());
+            assertFalse(Files.exists(first), "the old copy is deleted");
+            if (unloadsOldVersions()) {
+                assertEquals(List.of(), Natives.mappingsOf(first), "the old version is unmapped");
+            } else {
+                assertFalse(Natives.mappingsOf(first).isEmpty(), "this backend cannot unload: documented");
+            }
+        }
+        assertFalse(Files.exists(shadows), "the shadow directory is deleted at close");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void endToEndEditRebuildAndWatchTheRunningProgram(Lang lang) throws Exception {
+        new EndToEnd(dir, lang, mainClass()).run();
+    }
+}

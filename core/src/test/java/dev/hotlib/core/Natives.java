@@ -1,0 +1,92 @@
+package dev.hotlib.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The test libraries: the variants CMake builds from c-lib/variants and rust-lib/variants (cmake/variants.cmake). */
+public final class Natives {
+    /** The two guests the suite runs against. */
+    public enum Lang {
+        C("c"), RUST("rust");
+
+        final String dir;
+
+        Lang(String dir) {
+            this.dir = dir;
+        }
+    }
+
+    private static boolean built;
+
+    private Natives() {}
+
+    /** The repository root, as the Maven build passes it, else found from the working directory. */
+    public static Path root() {
+        String configured = System.getProperty("hotlib.root");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("c-lib/include/hotlib.h"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root: set -Dhotlib.root");
+    }
+
+    /** The built variant {@code name} (v1, v2, v3, abi2, nofoo) of {@code lang}; builds the variants once per JVM. */
+    public static synchronized Path variant(Lang lang, String name) {
+        if (!built) {
+            Path build = root().resolve("build");
+            if (!Files.exists(build.resolve("CMakeCache.txt"))) {
+                run(root(), "cmake", "-S", root().toString(), "-B", build.toString());
+            }
+            run(root(), "cmake", "--build", build.toString(), "--parallel");
+            built = true;
+        }
+        Path file = root().resolve("build/test-variants").resolve(lang.dir).resolve(System.mapLibraryName(name));
+        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
+        return file;
+    }
+
+    /** Puts {@code source} at {@code target} the way an atomic build does: copy beside it, then rename. */
+    public static void renameIntoPlace(Path source, Path target) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Runs a build command in {@code dir}, failing the test with its output if it fails. */
+    public static void run(Path dir, String... command) {
+        try {
+            Process process = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertTrue(process.waitFor(10, TimeUnit.MINUTES), "timed out: " + String.join(" ", command));
+            assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + output);
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + String.join(" ", command) + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The lines of /proc/self/maps that map {@code file}: empty once it is unloaded. */
+    public static List<String> mappingsOf(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            if (line.endsWith(" " + file) || line.endsWith(" " + file + " (deleted)")) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.hotlib.ffm;
+
+import dev.hotlib.core.Backend;
+import dev.hotlib.core.ConformanceSuite;
+
+/** The whole conformance suite, against the C and the Rust library, with the FFM backend. */
+class FfmConformanceTest extends ConformanceSuite<FfmState> {
+    @Override
+    protected Backend<FfmState> backend() {
+        return new FfmBackend();
+    }
+
+    @Override
+    protected Class<?> mainClass() {
+        return Main.class;
+    }
+}
