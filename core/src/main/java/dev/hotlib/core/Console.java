@@ -38,14 +38,19 @@ public final class Console implements Hooks {
     }
 
     @Override
-    public void waitingForLibrary(Path file, String buildHint) {
-        out.println("waiting for " + file + (buildHint.isEmpty() ? " to appear" : ": build it with  " + buildHint));
+    public void waitingForLibrary(Path file, String buildHint, Optional<Version> running) {
+        if (running.isPresent()) {
+            out.println("waiting for " + file + ": it is gone; version " + running.get().number() + " keeps running");
+        } else {
+            out.println("waiting for " + file + (buildHint.isEmpty() ? " to appear" : ": build it with  " + buildHint));
+        }
     }
 
     @Override
     public void afterSwap(Optional<Version> old, Version current, Duration took) {
-        out.printf(Locale.ROOT, "%s %s as version %d in %.2f ms (%s)%n", old.isPresent() ? "reloaded" : "loaded",
-                current.source(), current.number(), took.toNanos() / 1e6, backend);
+        out.printf(Locale.ROOT, "%s %s as version %d in %.2f ms (%s%s)%n", old.isPresent() ? "reloaded" : "loaded",
+                current.source(), current.number(), took.toNanos() / 1e6, backend,
+                current.copy().equals(current.source()) ? ", release mode: not watching it" : "");
     }
 
     @Override

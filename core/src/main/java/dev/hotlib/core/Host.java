@@ -11,6 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import dev.hotlib.core.FileIdentity.Inspection;
+import dev.hotlib.core.FileIdentity.Loadable;
+import dev.hotlib.core.FileIdentity.Missing;
+import dev.hotlib.core.FileIdentity.Unusable;
 
 /**
  * The host side of hot reloading (cr.h's vocabulary): watches the library file, loads each new version
@@ -34,14 +38,14 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
     private Guest<S> guest;          // guarded by swapLock
     private Version version;         // guarded by swapLock
     private int versionsSeen;
-    private boolean toldWaiting;
+    private String told;             // the problem with the file last told to the hooks
 
     public Host(Backend<S> backend, Options options, Hooks hooks) throws IOException {
         this.backend = backend;
         this.options = options;
         this.hooks = hooks;
-        this.watcher = new LibraryWatcher(options.library(), options.settle());
-        this.copies = new ShadowCopies(Path.of(System.getProperty("java.io.tmpdir")));
+        this.watcher = new LibraryWatcher(options.library(), options.settle(), options.trustWritable());
+        this.copies = options.release() ? null : new ShadowCopies(Path.of(System.getProperty("java.io.tmpdir")));
         this.state = backend.newState();
     }
 
@@ -60,27 +64,46 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         }
     }
 
-    /** The private directory of the shadow copies. */
-    public Path shadowDirectory() {
-        return copies.dir();
+    /** The private directory of the shadow copies (none in release mode). */
+    public Optional<Path> shadowDirectory() {
+        return Optional.ofNullable(copies).map(ShadowCopies::dir);
     }
 
     /**
      * Polls the watched file; if a new version has settled, loads it, swaps it in and unloads the old one.
+     * In release mode, loads the file once, from its path, and then never looks at it again.
      *
      * @return whether a new version now answers
      */
     public boolean reloadIfChanged() throws InterruptedException {
-        if (!watcher.exists()) {
-            if (!toldWaiting) {
-                toldWaiting = true;
-                hooks.waitingForLibrary(watcher.file(), options.buildHint());
-            }
+        if (options.release() && version().isPresent()) {
             return false;
         }
-        toldWaiting = false;
-        Optional<FileIdentity> changed = watcher.poll();
-        return changed.isPresent() && load(changed.get());
+        Inspection seen = watcher.inspect();
+        switch (seen) {
+            case Missing missing -> {
+                if (tellOnce("missing")) {
+                    hooks.waitingForLibrary(watcher.file(), options.buildHint(), version());
+                }
+                return false;
+            }
+            case Unusable unusable -> {
+                if (tellOnce(unusable.why())) {
+                    hooks.refused(watcher.file(), unusable.why(), version());
+                }
+                return false;
+            }
+            case Loadable loadable -> told = null;
+        }
+        FileIdentity settled = watcher.settle(seen);
+        return settled != null && (options.release() ? loadInPlace(settled) : load(settled));
+    }
+
+    /** Whether {@code problem} is new, so that each one is told once, not every tick. */
+    private boolean tellOnce(String problem) {
+        boolean isNew = !problem.equals(told);
+        told = problem;
+        return isNew;
     }
 
     /**
@@ -107,8 +130,15 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         } catch (IOException e) {
             return refuse(identity, "it cannot be read (" + e + ")");
         }
-        if (!FileIdentity.of(file).equals(Optional.of(identity))) {
+        if (!identity.equals(watcher.current())) {
             return false; // changed while we read it: not settled after all, look again next tick
+        }
+        if (bytes.length == 0) {
+            return refuse(identity, "it is empty");
+        }
+        Optional<String> unsafe = ElfCheck.problem(bytes);
+        if (unsafe.isPresent()) {
+            return refuse(identity, unsafe.get());
         }
         String sha256 = sha256(bytes);
         Optional<Version> running = version();
@@ -144,6 +174,29 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
             copies.delete(running.get().copy());
         }
         hooks.afterSwap(running, next, Duration.ofNanos(System.nanoTime() - start));
+        return true;
+    }
+
+    /** Release mode: loads the file itself, once, with no copy (nothing will replace it while it runs). */
+    private boolean loadInPlace(FileIdentity identity) {
+        long start = System.nanoTime();
+        Path file = watcher.file();
+        Guest<S> fresh;
+        try {
+            fresh = backend.load(file);
+        } catch (LoadException | RuntimeException | LinkageError e) {
+            return refuse(identity, reason(e));
+        }
+        if (fresh.abiVersion() != Abi.VERSION) {
+            int abi = fresh.abiVersion();
+            fresh.close();
+            return refuse(identity, "abi_version() returned " + abi + ", this host needs " + Abi.VERSION);
+        }
+        Version only = new Version(++versionsSeen, file, file, "");
+        watcher.take(identity);
+        hooks.beforeSwap(Optional.empty(), only);
+        swap(fresh, only);
+        hooks.afterSwap(Optional.empty(), only, Duration.ofNanos(System.nanoTime() - start));
         return true;
     }
 
@@ -190,6 +243,8 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
             last.close();
         }
         state.close();
-        copies.close();
+        if (copies != null) {
+            copies.close();
+        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.hotlib.core;
 
+import dev.hotlib.core.FileIdentity.Inspection;
+import dev.hotlib.core.FileIdentity.Loadable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Objects;
 
 /**
  * Polls the watched file and reports a changed version once it has held still for the settle time, so a
@@ -14,40 +16,47 @@ final class LibraryWatcher {
 
     private final Path file;
     private final Duration settle;
+    private final boolean trustWritable;
     private FileIdentity taken;
 
-    LibraryWatcher(Path file, Duration settle) {
+    LibraryWatcher(Path file, Duration settle, boolean trustWritable) {
         this.file = file;
         this.settle = settle;
+        this.trustWritable = trustWritable;
     }
 
     Path file() {
         return file;
     }
 
-    /** Whether the file exists now (as a regular file). */
-    boolean exists() {
-        return FileIdentity.of(file).isPresent();
+    /** The file's state now. */
+    Inspection inspect() {
+        return FileIdentity.inspect(file, trustWritable);
+    }
+
+    /** Its identity now, if it is loadable. */
+    FileIdentity current() {
+        return FileIdentity.current(file, trustWritable);
     }
 
     /**
-     * A version not taken yet that has held still for the settle time, or empty. Blocks for at most a few
-     * settle periods while the file is changing.
+     * What {@code seen} settles into: a version not taken yet that has held still for the settle time, or
+     * null. Blocks for at most a few settle periods while the file is changing.
      */
-    Optional<FileIdentity> poll() throws InterruptedException {
-        Optional<FileIdentity> seen = FileIdentity.of(file);
+    FileIdentity settle(Inspection seen) throws InterruptedException {
+        FileIdentity identity = seen instanceof Loadable(FileIdentity id) ? id : null;
         for (int round = 0; round < MAX_SETTLE_ROUNDS; round++) {
-            if (seen.isEmpty() || seen.get().equals(taken)) {
-                return Optional.empty();
+            if (identity == null || identity.equals(taken)) {
+                return null;
             }
             Thread.sleep(settle);
-            Optional<FileIdentity> again = FileIdentity.of(file);
-            if (again.equals(seen)) {
-                return seen;
+            FileIdentity again = current();
+            if (Objects.equals(again, identity)) {
+                return identity;
             }
-            seen = again;
+            identity = again;
         }
-        return Optional.empty();
+        return null;
     }
 
     /** Marks a version as handled (loaded, refused, or equal to the loaded one): it is not reported again. */

@@ -15,23 +15,36 @@ import java.util.Properties;
  *   <li>{@code hotlib.ticks}: stop after that many ticks (default: run until interrupted);
  *   <li>{@code hotlib.settle}: how long, in milliseconds, a changed file must hold still before it is
  *       loaded (default 200);
+ *   <li>{@code hotlib.trustWritable}: {@code true} to load a library file, or one in a folder, that other
+ *       users can write (default {@code false}: such a file is refused, since loading it runs its code);
+ *   <li>{@code hotlib.release}: {@code true} to load the library once, from its path, without watching or
+ *       copying it, for use outside development (default {@code false});
  *   <li>{@code hotlib.root}: the repository root, where {@code build/lib/} is (set by the Maven build).
  * </ul>
  *
  * @param library the watched library file
  * @param buildHint the command that builds it, or empty for a user-given path
  */
-public record Options(Path library, String buildHint, Duration interval, long ticks, Duration settle) {
+public record Options(Path library, String buildHint, Duration interval, long ticks, Duration settle,
+                      boolean trustWritable, boolean release) {
 
     public static final long UNLIMITED_TICKS = Long.MAX_VALUE;
 
     /** Options for tests and embedders: the given file, default timings, no tick limit. */
     public static Options forLibrary(Path library) {
-        return new Options(library, "", Duration.ofSeconds(1), UNLIMITED_TICKS, Duration.ofMillis(200));
+        return new Options(library, "", Duration.ofSeconds(1), UNLIMITED_TICKS, Duration.ofMillis(200), false, false);
     }
 
     public Options withSettle(Duration settle) {
-        return new Options(library, buildHint, interval, ticks, settle);
+        return new Options(library, buildHint, interval, ticks, settle, trustWritable, release);
+    }
+
+    public Options withTrustWritable(boolean trustWritable) {
+        return new Options(library, buildHint, interval, ticks, settle, trustWritable, release);
+    }
+
+    public Options withRelease(boolean release) {
+        return new Options(library, buildHint, interval, ticks, settle, trustWritable, release);
     }
 
     /** Reads the options from {@link System#getProperties()}. */
@@ -55,7 +68,16 @@ public record Options(Path library, String buildHint, Duration interval, long ti
         Duration interval = Duration.ofMillis(positive(p, "hotlib.interval", 1000, 1));
         long ticks = positive(p, "hotlib.ticks", UNLIMITED_TICKS, 1);
         Duration settle = Duration.ofMillis(positive(p, "hotlib.settle", 200, 0));
-        return new Options(library, hint, interval, ticks, settle);
+        return new Options(library, hint, interval, ticks, settle, bool(p, "hotlib.trustWritable"), bool(p, "hotlib.release"));
+    }
+
+    private static boolean bool(Properties p, String name) throws OptionException {
+        String text = p.getProperty(name, "false").strip();
+        return switch (text) {
+            case "true", "" -> true; // a bare -Dname means true
+            case "false" -> false;
+            default -> throw new OptionException(name + " accepts true or false; got \"" + text + "\"");
+        };
     }
 
     private static long positive(Properties p, String name, long fallback, long min) throws OptionException {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hotlib.core.Natives.Lang;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -33,15 +32,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every scenario runs against the C and the Rust library. The watched file lives in a temporary folder and
  * is replaced the way builds replace it; the variants are built by CMake from the repository's templates.
  */
-public abstract class ConformanceSuite<S extends HotlibState> {
-    /** Short enough for quick tests, long enough for the slow writer below to look like a live build. */
-    private static final Duration SETTLE = Duration.ofMillis(120);
+public abstract class ConformanceSuite<S extends HotlibState>
+        implements FaultScenarios<S>, LongRunScenarios<S>, ConcurrentCallerScenarios<S> {
 
     @TempDir
     protected Path dir;
 
     /** The backend under test. */
-    protected abstract Backend<S> backend();
+    @Override
+    public abstract Backend<S> backend();
 
     /** The example's main class, run as a separate program by the end-to-end test. */
     protected abstract Class<?> mainClass();
@@ -57,11 +56,11 @@ public abstract class ConformanceSuite<S extends HotlibState> {
 
     /** The watched library file of each test. */
     protected Path watched() {
-        return dir.resolve(System.mapLibraryName("watched"));
+        return watchedIn(dir);
     }
 
     protected Host<S> host(RecordingHooks hooks) throws IOException {
-        return new Host<>(backend(), Options.forLibrary(watched()).withSettle(SETTLE), hooks);
+        return host(options(watched()), hooks);
     }
 
     @ParameterizedTest
@@ -95,7 +94,7 @@ public abstract class ConformanceSuite<S extends HotlibState> {
                 assertTrue(host.reloadIfChanged(), name + " was not loaded: " + hooks.refused);
                 OptionalInt expectedBar = name.equals("v2") ? OptionalInt.of(20) : OptionalInt.empty();
                 assertEquals(expectedBar, host.call(Guest::bar).orElseThrow(), "bar() of " + name);
-                host.call(guest -> { guest.update(host.state()); return null; });
+                update(host);
                 assertEquals(++frame, host.state().frame());
             }
             assertEquals(List.of(1, 2, 3), hooks.swapped.stream().map(Version::number).toList());
@@ -111,12 +110,12 @@ public abstract class ConformanceSuite<S extends HotlibState> {
             assertTrue(host.reloadIfChanged());
             for (int i = 0; i < 3; i++) {
                 assertFalse(host.reloadIfChanged(), "an unchanged file is not reloaded");
-                host.call(guest -> { guest.update(host.state()); return null; });
+                update(host);
             }
             renameIntoPlace(variant(lang, "v2"), watched());
             assertTrue(host.reloadIfChanged());
             assertEquals(2, host.call(Guest::foo).orElseThrow());
-            host.call(guest -> { guest.update(host.state()); return null; });
+            update(host);
             assertEquals(4, host.state().frame(), "the state survived the reload");
             assertEquals(3 * 1 + 2, host.state().value());
             assertEquals(List.of("before 0 -> 1", "after 0 -> 1", "before 1 -> 2", "after 1 -> 2"), hooks.order);
@@ -131,7 +130,10 @@ public abstract class ConformanceSuite<S extends HotlibState> {
             renameIntoPlace(variant(lang, "v1"), watched());
             assertTrue(host.reloadIfChanged());
             byte[] v2 = Files.readAllBytes(variant(lang, "v2"));
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeInChunks(v2, watched(), 12, SETTLE.dividedBy(4)));
+            CompletableFuture<Void> writer = Scenarios.inBackground(() -> {
+                Scenarios.writeInPlace(v2, watched(), 12, SETTLE.dividedBy(4));
+                return null;
+            });
             while (!writer.isDone()) {
                 host.reloadIfChanged();
                 host.call(Guest::foo);
@@ -142,20 +144,6 @@ public abstract class ConformanceSuite<S extends HotlibState> {
             assertEquals(List.of(), hooks.refused, "no half-written file was tried");
             assertEquals(2, hooks.swapped.size(), "v1, then the whole v2 once");
             assertEquals(2, host.call(Guest::foo).orElseThrow());
-        }
-    }
-
-    /** Truncates {@code file} and rewrites it in place, as GNU ld does, pausing between chunks. */
-    private static void writeInChunks(byte[] bytes, Path file, int chunks, Duration pause) {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            int step = (bytes.length + chunks - 1) / chunks;
-            for (int offset = 0; offset < bytes.length; offset += step) {
-                out.write(bytes, offset, Math.min(step, bytes.length - offset));
-                out.flush();
-                Thread.sleep(pause);
-            }
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -176,7 +164,7 @@ public abstract class ConformanceSuite<S extends HotlibState> {
         try (Host<S> host = host(hooks)) {
             renameIntoPlace(variant(lang, "v1"), watched());
             assertTrue(host.reloadIfChanged());
-            host.call(guest -> { guest.update(host.state()); return null; });
+            update(host);
 
             renameIntoPlace(variant(lang, bad), watched());
             assertFalse(host.reloadIfChanged());
@@ -186,11 +174,11 @@ public abstract class ConformanceSuite<S extends HotlibState> {
             assertEquals(1, host.call(Guest::foo).orElseThrow(), "the old version keeps answering");
             assertFalse(host.reloadIfChanged(), "a refused file is not retried until it changes");
             assertEquals(1, hooks.refused.size());
-            assertEquals(1, Files.list(host.shadowDirectory()).count(), "the refused copy was deleted");
+            assertEquals(1, Files.list(host.shadowDirectory().orElseThrow()).count(), "the refused copy was deleted");
 
             renameIntoPlace(variant(lang, "v2"), watched());
             assertTrue(host.reloadIfChanged(), "the next good version is picked up");
-            host.call(guest -> { guest.update(host.state()); return null; });
+            update(host);
             assertEquals(2, host.state().frame());
         }
     }
@@ -233,7 +221,7 @@ public abstract class ConformanceSuite<S extends HotlibState> {
         RecordingHooks hooks = new RecordingHooks();
         Path shadows;
         try (Host<S> host = host(hooks)) {
-            shadows = host.shadowDirectory();
+            shadows = host.shadowDirectory().orElseThrow();
             renameIntoPlace(variant(lang, "v1"), watched());
             assertTrue(host.reloadIfChanged());
             Path first = host.version().orElseThrow().copy();
@@ -246,6 +234,25 @@ public abstract class ConformanceSuite<S extends HotlibState> {
             assertUnmapped(first);
         }
         assertFalse(Files.exists(shadows), "the shadow directory is deleted at close");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void releaseModeLoadsOnceFromThePathWithoutCopyingOrWatching(Lang lang) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(options(watched()).withRelease(true), hooks)) {
+            assertTrue(host.shadowDirectory().isEmpty(), "no private copies in release mode");
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            assertEquals(watched(), host.version().orElseThrow().copy(), "loaded from its own path");
+            if (Files.exists(Path.of("/proc/self/maps"))) {
+                assertFalse(Natives.mappingsOf(watched()).isEmpty(), "the watched file itself is mapped");
+            }
+            renameIntoPlace(variant(lang, "v2"), watched());
+            assertFalse(host.reloadIfChanged(), "not watched");
+            assertEquals(1, host.call(Guest::foo).orElseThrow());
+            assertEquals(1, hooks.swapped.size());
+        }
     }
 
     @ParameterizedTest

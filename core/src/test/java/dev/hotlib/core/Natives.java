@@ -79,6 +79,39 @@ public final class Natives {
         }
     }
 
+    /** ELF e_machine of AArch64: a library for another architecture. */
+    public static final int EM_AARCH64 = 183;
+    /** ELF e_type of a relocatable object: an ELF file that is not a library. */
+    public static final int ET_REL = 1;
+
+    /** A copy of an ELF file with its e_machine field (offset 18, little-endian) set to {@code machine}. */
+    public static byte[] withElfMachine(byte[] elf, int machine) {
+        return withHalfWord(elf, 18, machine);
+    }
+
+    /** A copy of an ELF file with its e_type field (offset 16, little-endian) set to {@code type}. */
+    public static byte[] withElfType(byte[] elf, int type) {
+        return withHalfWord(elf, 16, type);
+    }
+
+    private static byte[] withHalfWord(byte[] elf, int offset, int value) {
+        assertEquals(0x7f, elf[0], "an ELF file");
+        byte[] copy = elf.clone();
+        copy[offset] = (byte) value;
+        copy[offset + 1] = (byte) (value >> 8);
+        return copy;
+    }
+
+    /** How many distinct files under {@code dir} are mapped into this process now. */
+    public static long mappedFilesUnder(Path dir) throws IOException {
+        String prefix = " " + dir + "/";
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .filter(line -> line.contains(prefix))
+                .map(line -> line.substring(line.indexOf(prefix) + 1).replace(" (deleted)", ""))
+                .distinct()
+                .count();
+    }
+
     /** The lines of /proc/self/maps that map {@code file}: empty once it is unloaded. */
     public static List<String> mappingsOf(Path file) throws IOException {
         List<String> lines = new ArrayList<>();

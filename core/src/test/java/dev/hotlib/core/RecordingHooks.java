@@ -14,7 +14,7 @@ public final class RecordingHooks implements Hooks {
     public final List<String> order = new CopyOnWriteArrayList<>();
 
     @Override
-    public void waitingForLibrary(Path file, String buildHint) {
+    public void waitingForLibrary(Path file, String buildHint, Optional<Version> running) {
         waiting.add(file.toString());
         order.add("waiting");
     }

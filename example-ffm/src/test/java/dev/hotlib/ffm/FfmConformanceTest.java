@@ -6,7 +6,7 @@ import dev.hotlib.core.ConformanceSuite;
 /** The whole conformance suite, against the C and the Rust library, with the FFM backend. */
 class FfmConformanceTest extends ConformanceSuite<FfmState> {
     @Override
-    protected Backend<FfmState> backend() {
+    public Backend<FfmState> backend() {
         return new FfmBackend();
     }
 
