@@ -45,6 +45,11 @@ public abstract class ConformanceSuite<S extends HotlibState>
     /** The example's main class, run as a separate program by the end-to-end test. */
     protected abstract Class<?> mainClass();
 
+    /** JVM options the backend needs in that separate program, besides --enable-native-access. */
+    protected List<String> programJvmOptions() {
+        return List.of();
+    }
+
     /**
      * Asserts that the version loaded from {@code oldCopy} is gone from the process: closing a version must
      * unmap it. A backend that cannot unload (jnr-ffi has no API for it) overrides this to assert its own
@@ -258,6 +263,6 @@ public abstract class ConformanceSuite<S extends HotlibState>
     @ParameterizedTest
     @EnumSource(Lang.class)
     void endToEndEditRebuildAndWatchTheRunningProgram(Lang lang) throws Exception {
-        new EndToEnd(dir, lang, mainClass()).run();
+        new EndToEnd(dir, lang, mainClass(), programJvmOptions()).run();
     }
 }

@@ -32,13 +32,15 @@ final class EndToEnd {
     private final Path work;
     private final Lang lang;
     private final Class<?> mainClass;
+    private final List<String> jvmOptions;
     private final List<String> output = new ArrayList<>();
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-    EndToEnd(Path work, Lang lang, Class<?> mainClass) {
+    EndToEnd(Path work, Lang lang, Class<?> mainClass, List<String> jvmOptions) {
         this.work = work;
         this.lang = lang;
         this.mainClass = mainClass;
+        this.jvmOptions = jvmOptions;
     }
 
     void run() throws Exception {
@@ -89,10 +91,11 @@ final class EndToEnd {
 
     private Process start(Path library) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                "-Dhotlib.lib=" + library, "-Dhotlib.interval=100", "-Dhotlib.settle=100",
-                mainClass.getName())
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "-Dhotlib.lib=" + library, "-Dhotlib.interval=100", "-Dhotlib.settle=100", mainClass.getName()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         Thread reader = new Thread(() -> {

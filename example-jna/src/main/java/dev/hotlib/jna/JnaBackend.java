@@ -78,19 +78,18 @@ public final class JnaBackend implements Backend<JnaState> {
     }
 
     /**
-     * What dlopen() said, such as "file too short" or "invalid ELF header". JNA's message starts with
-     * "Unable to load library '<path>':", then gives dlerror() ("<path>: file too short") once per place it
-     * tried, then the resource path it searched.
+     * What dlopen() said, such as "invalid ELF header" or "libdep.so: cannot open shared object file". JNA's
+     * message starts with "Unable to load library '<path>':", then gives dlerror() once per place it tried
+     * ("<path>: invalid ELF header", or the missing dependency's name first), then the resource path it searched.
      */
     private static String dlopenError(Path copy, UnsatisfiedLinkError e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String prefix = copy + ": ";
         return message.lines()
                 .map(String::strip)
-                .filter(line -> line.startsWith(prefix) && line.length() > prefix.length())
-                .map(line -> line.substring(prefix.length()))
+                .filter(line -> !line.isEmpty() && !line.startsWith("Unable to load library"))
+                .map(line -> line.startsWith(prefix) ? line.substring(prefix.length()) : line)
                 .findFirst()
-                .orElseGet(() -> message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
-                        .orElse(e.getClass().getSimpleName()));
+                .orElse(e.getClass().getSimpleName());
     }
 }

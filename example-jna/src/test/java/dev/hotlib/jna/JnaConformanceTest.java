@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class JnaConformanceTest extends ConformanceSuite<JnaState> {
     @Override
-    protected Backend<JnaState> backend() {
+    public Backend<JnaState> backend() {
         return new JnaBackend();
     }
 
@@ -130,7 +130,7 @@ class JnaConformanceTest extends ConformanceSuite<JnaState> {
                 assertEquals("variant " + name, host.call(Guest::greeting).orElseThrow());
             }
             try (var maps = Files.lines(Path.of("/proc/self/maps"))) {
-                assertEquals(1, maps.filter(line -> line.contains(host.shadowDirectory().toString()))
+                assertEquals(1, maps.filter(line -> line.contains(host.shadowDirectory().orElseThrow().toString()))
                         .map(line -> line.substring(line.indexOf('/'))).distinct().count(), "only the running version is mapped");
             }
         }
