@@ -39,6 +39,19 @@ class ShadowCopiesTest {
     }
 
     @Test
+    void theCleanUpNeverFollowsAPlantedSymlink() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path victim = Files.createDirectory(parent.resolve("victim"));
+        Path precious = Files.writeString(victim.resolve("precious.txt"), "keep me");
+        Files.createSymbolicLink(parent.resolve("hotlib-" + gone.pid() + "-planted"), victim);
+        try (ShadowCopies copies = new ShadowCopies(parent)) {
+            assertTrue(Files.exists(precious), "a link that looks like a dead run's directory is not followed");
+            assertFalse(Files.isSymbolicLink(copies.dir()));
+        }
+    }
+
+    @Test
     void copiesLeftByAKilledRunAreDeletedAtTheNextStartButALiveRunsAreKept() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
