@@ -46,6 +46,14 @@ class OptionsTest {
         assertEquals(Duration.ZERO, o.settle());
     }
 
+    @Test
+    void switchesAreOffUnlessSaid() throws Exception {
+        assertEquals(false, parse().release());
+        assertEquals(false, parse().trustWritable());
+        assertEquals(true, parse("hotlib.release", "true").release());
+        assertEquals(true, parse("hotlib.trustWritable", "").trustWritable()); // a bare -Dhotlib.trustWritable
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "hotlib.interval|abc|hotlib.interval accepts a whole number of milliseconds, 1 or more; got \"abc\"",
@@ -53,6 +61,8 @@ class OptionsTest {
         "hotlib.ticks|-1|hotlib.ticks accepts a whole number of ticks, 1 or more; got \"-1\"",
         "hotlib.settle|x|hotlib.settle accepts a whole number of milliseconds, 0 or more; got \"x\"",
         "hotlib.lib|' '|hotlib.lib accepts c, rust, or the path of a library file; it was empty",
+        "hotlib.release|maybe|hotlib.release accepts true or false; got \"maybe\"",
+        "hotlib.trustWritable|yes|hotlib.trustWritable accepts true or false; got \"yes\"",
     })
     void aBadValueIsOneLineNamingTheOptionAndWhatItAccepts(String name, String value, String message) {
         Options.OptionException e = assertThrows(Options.OptionException.class, () -> parse(name, value));
