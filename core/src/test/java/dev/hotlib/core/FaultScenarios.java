@@ -146,10 +146,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
-            Path next = dir.resolve("next.tmp");
-            Files.copy(variant(lang, "v2"), next);
-            Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("---------"));
-            Files.move(next, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            renameIntoPlace(variant(lang, "v2"), watched, "---------");
             assertFalse(host.reloadIfChanged());
             assertTrue(hooks.refused.getLast().contains("cannot be read"), hooks.refused.getLast());
             assertRecovers(lang, host, watched, 1);
@@ -241,10 +238,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
-            Path next = dir.resolve("next.tmp");
-            Files.copy(variant(lang, "v2"), next);
-            Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-rw-rw-"));
-            Files.move(next, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            renameIntoPlace(variant(lang, "v2"), watched, "rw-rw-rw-");
             assertFalse(host.reloadIfChanged());
             assertTrue(hooks.refused.getLast().contains("other users can write"), hooks.refused.getLast());
             assertTrue(hooks.refused.getLast().contains("hotlib.trustWritable"), "says how to opt in");

@@ -64,6 +64,14 @@ public final class Natives {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** As {@link #renameIntoPlace(Path, Path)}, with the file's permissions set first, such as "rw-rw-rw-". */
+    public static void renameIntoPlace(Path source, Path target, String permissions) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Runs a build command in {@code dir}, failing the test with its output if it fails. */
     public static void run(Path dir, String... command) {
         try {
