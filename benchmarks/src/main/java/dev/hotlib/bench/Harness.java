@@ -7,8 +7,6 @@ import dev.hotlib.core.Options;
 import dev.hotlib.ffm.FastFfm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +67,7 @@ public final class Harness {
         double[] ms = new double[samples];
         int[] version = {0};
         try (Host<?> host = host(backend, watched)) {
-            place(dir, watched, lib, ++version[0]);
+            Versions.place(watched, lib, ++version[0]);
             if (!host.reloadIfChanged()) {
                 throw new IllegalStateException("the first version did not load");
             }
@@ -87,8 +85,11 @@ public final class Harness {
             Thread caller = new Thread(() -> {
                 while (!watch.stop) {
                     Sample sample = watch.sample; // read before the call: a sample's version never answers early
-                    int foo = host.call(Guest::foo).orElse(-1);
-                    if (foo == sample.expected && sample.seenAt == 0) {
+                    Object answered = host.call(guest -> {
+                        guest.foo();
+                        return (Object) guest;
+                    }).orElse(null);
+                    if (answered != sample.before && sample.seenAt == 0) {
                         sample.seenAt = System.nanoTime();
                     }
                 }
@@ -97,9 +98,9 @@ public final class Harness {
             caller.start();
             for (int i = 0; i < samples; i++) {
                 Thread.sleep(ThreadLocalRandom.current().nextInt(intervalMs + 1)); // any phase of the poll
-                Sample sample = new Sample((version[0] + 1) % 2 == 1 ? 1 : 2); // v1's foo() is 1, v2's is 2
+                Sample sample = new Sample(host.call(guest -> (Object) guest).orElseThrow());
                 watch.sample = sample;
-                long renamed = place(dir, watched, lib, ++version[0]);
+                long renamed = Versions.place(watched, lib, ++version[0]);
                 long deadline = System.nanoTime() + 10_000_000_000L;
                 while (sample.seenAt == 0) {
                     if (System.nanoTime() > deadline) {
@@ -113,11 +114,7 @@ public final class Harness {
             loop.join();
             caller.join();
         } finally {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
+            Files.deleteIfExists(watched);
             Files.deleteIfExists(dir);
         }
         return ms;
@@ -125,16 +122,16 @@ public final class Harness {
 
     private static final class Watch {
         volatile boolean stop;
-        volatile Sample sample = new Sample(0);
+        volatile Sample sample = new Sample(null);
     }
 
-    /** One rename: the foo() of the version renamed into place, and when a call first returned it. */
+    /** One rename: the guest that answered before it, and when a call was first answered by another one. */
     private static final class Sample {
-        final int expected;
+        final Object before;
         volatile long seenAt;
 
-        Sample(int expected) {
-            this.expected = expected;
+        Sample(Object before) {
+            this.before = before;
         }
     }
 
@@ -145,8 +142,8 @@ public final class Harness {
         Path watched = dir.resolve(System.mapLibraryName("watched"));
         int last = CALL_NUMBERS[CALL_NUMBERS.length - 1];
         double[][] byCall = new double[CALL_NUMBERS.length][swaps];
-        double[] tail = new double[swaps]; // the median of calls 9001..10000 of each swap: warm by then
-        double[] extra = new double[swaps]; // time spent in calls 1..10000 beyond 10000 warm calls, in µs
+        double[] steady = new double[swaps]; // the same timing once 200,000 more calls have run: the JIT is done
+        double[] extra = new double[swaps]; // time spent in calls 1..10000 beyond 10000 steady calls, in µs
         FastFfm.Backend fast = new FastFfm.Backend(false);
         try (Host<?> host = backend.equals(FAST)
                 ? new Host<>(fast, Options.forLibrary(watched).withSettle(Duration.ZERO), fast.hooks(new Hooks() {}))
@@ -154,7 +151,7 @@ public final class Harness {
             IntSupplier foo = backend.equals(FAST) ? FastFfm::foo : () -> host.call(Guest::foo).orElseThrow();
             long[] ns = new long[last + 1];
             for (int s = -warmSwaps; s < swaps; s++) {
-                place(dir, watched, "c", s + warmSwaps + 1);
+                Versions.place(watched, "c", s + warmSwaps + 1);
                 if (!host.reloadIfChanged()) {
                     throw new IllegalStateException("swap " + s + " did not happen");
                 }
@@ -167,16 +164,12 @@ public final class Harness {
                     for (int c = 0; c < CALL_NUMBERS.length; c++) {
                         byCall[c][s] = ns[CALL_NUMBERS[c]];
                     }
-                    double[] end = new double[1000];
-                    for (int k = 0; k < 1000; k++) {
-                        end[k] = ns[last - 999 + k];
-                    }
-                    tail[s] = quantile(end, 0.5);
+                    steady[s] = steadyCall(foo);
                     double sum = 0;
                     for (int k = 1; k <= last; k++) {
                         sum += ns[k];
                     }
-                    extra[s] = (sum - last * tail[s]) / 1e3;
+                    extra[s] = (sum - last * steady[s]) / 1e3;
                 }
             }
         } finally {
@@ -187,10 +180,10 @@ public final class Harness {
         for (int c = 0; c < CALL_NUMBERS.length; c++) {
             row.append(c == 0 ? "" : ", ").append('"').append(CALL_NUMBERS[c]).append("\": {").append(stats(byCall[c], 0)).append('}');
         }
-        row.append("}, \"warm\": {").append(stats(tail, 0)).append("}, \"extraUs\": {").append(stats(extra, 0)).append("}}");
-        System.out.printf(Locale.ROOT, "cold %-8s call #1 %.0f ns, #10 %.0f, #100 %.0f, #1000 %.0f, #10000 %.0f, warm %.0f ns (medians)%n", backend,
+        row.append("}, \"steady\": {").append(stats(steady, 0)).append("}, \"extraUs\": {").append(stats(extra, 0)).append("}}");
+        System.out.printf(Locale.ROOT, "cold %-8s call #1 %.0f ns, #10 %.0f, #100 %.0f, #1000 %.0f, #10000 %.0f, steady %.0f ns (medians)%n", backend,
                 quantile(byCall[0], 0.5), quantile(byCall[1], 0.5), quantile(byCall[2], 0.5), quantile(byCall[3], 0.5),
-                quantile(byCall[4], 0.5), quantile(tail, 0.5));
+                quantile(byCall[4], 0.5), quantile(steady, 0.5));
         return row.toString();
     }
 
@@ -198,18 +191,18 @@ public final class Harness {
         return new Host<>(Backends.of(backend), Options.forLibrary(watched).withSettle(Duration.ZERO), new Hooks() {});
     }
 
-    /**
-     * Renames test variant v1 (odd n) or v2 (even n) into place, as an atomic build publishes a library, with a
-     * fresh mtime so that the host never mistakes it for the previous file. Returns System.nanoTime() just
-     * before the rename.
-     */
-    private static long place(Path dir, Path watched, String lib, int n) throws Exception {
-        Path temp = dir.resolve("next.tmp");
-        Files.copy(Libs.variant(lib, n % 2 == 1 ? "v1" : "v2"), temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.setLastModifiedTime(temp, FileTime.fromMillis(1_000_000_000_000L + n * 1000L));
-        long now = System.nanoTime();
-        Files.move(temp, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return now;
+    /** The median time of 1000 calls, each timed alone, after 200,000 untimed ones. */
+    private static double steadyCall(IntSupplier foo) {
+        for (int k = 0; k < 200_000; k++) {
+            foo.getAsInt();
+        }
+        double[] ns = new double[1000];
+        for (int k = 0; k < ns.length; k++) {
+            long t0 = System.nanoTime();
+            foo.getAsInt();
+            ns[k] = System.nanoTime() - t0;
+        }
+        return quantile(ns, 0.5);
     }
 
     /** The cost of the timing itself: two nanoTime() calls around nothing, median ns. */

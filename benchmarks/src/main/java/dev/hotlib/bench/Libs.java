@@ -26,11 +26,6 @@ public final class Libs {
         return existing(root().resolve("build/lib").resolve(System.mapLibraryName("hotlib_" + lang)));
     }
 
-    /** A test variant CMake builds (v1: foo() is 1; v2: foo() is 2 and bar() is 20), for "c" or "rust". */
-    public static Path variant(String lang, String name) {
-        return existing(root().resolve("build/test-variants").resolve(lang).resolve(System.mapLibraryName(name)));
-    }
-
     private static Path existing(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build it with  cmake -S . -B build && cmake --build build");

@@ -2,10 +2,9 @@ package dev.hotlib.core;
 
 import dev.hotlib.bench.Backends;
 import dev.hotlib.bench.Libs;
+import dev.hotlib.bench.Versions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -165,14 +164,10 @@ public class Reload {
             }
         }
 
-        /** v1, v2, v1, ... renamed into place like an atomic build; a fresh mtime each time, so every one is new. */
+        /** The next version renamed into place like an atomic build (see {@link Versions}). */
         @Setup(Level.Iteration)
         public void placeNext() throws Exception {
-            n++;
-            Path temp = dir.resolve("next.tmp");
-            Files.copy(Libs.variant(lib, n % 2 == 1 ? "v1" : "v2"), temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.setLastModifiedTime(temp, FileTime.fromMillis(1_000_000_000_000L + n * 1000L));
-            Files.move(temp, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Versions.place(watched, lib, ++n);
         }
 
         @TearDown(Level.Trial)

@@ -12,6 +12,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MutableCallSite;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * FFM, ns per call of foo() (int), greeting() (string copied) and update(state) (struct by pointer):
  * host_ is Host.call + FfmGuest as the example calls it, guest_ the FfmGuest alone (no lock), static_ a
  * static final handle to a library loaded for good, critical_ the same with Linker.Option.critical(false),
- * fast_ / fastCritical_ the reloadable fast path {@link FastFfm}.
+ * fast_ / fastCritical_ the reloadable fast path {@link FastFfm}, unguarded_ its call site without the arena guard.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -43,6 +44,10 @@ public class FfmCalls {
         static final MethodHandle FOO_C = LINKER.downcallHandle(LIB.find("foo").orElseThrow(), FunctionDescriptor.of(JAVA_INT), CRITICAL);
         static final MethodHandle GREETING_C = LINKER.downcallHandle(LIB.find("greeting").orElseThrow(), FunctionDescriptor.of(ADDRESS), CRITICAL);
         static final MethodHandle UPDATE_C = LINKER.downcallHandle(LIB.find("update").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS), CRITICAL);
+        // FastFfm's call site without its guard: the static handle behind a MutableCallSite. Unsafe to reload
+        // (nothing would stop an unload under a call); measured to show that the call site costs nothing.
+        static final MutableCallSite FOO_SITE = new MutableCallSite(FOO);
+        static final MethodHandle FOO_SITE_CALL = FOO_SITE.dynamicInvoker();
     }
 
     /** The example's way: a Host over build/lib/libhotlib_c.so, version 1 loaded from its shadow copy. */
@@ -121,6 +126,8 @@ public class FfmCalls {
         Static.UPDATE_C.invokeExact(r.state.segment());
         return r.state.frame();
     }
+
+    @Benchmark public int unguarded_foo() throws Throwable { return (int) Static.FOO_SITE_CALL.invokeExact(); }
 
     @Benchmark public int fast_foo(Fast f) { return FastFfm.foo(); }
     @Benchmark public String fast_greeting(Fast f) { return FastFfm.greeting(); }

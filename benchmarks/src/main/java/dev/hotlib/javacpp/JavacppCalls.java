@@ -1,5 +1,6 @@
 package dev.hotlib.javacpp;
 
+import dev.hotlib.bench.InFlight;
 import dev.hotlib.bench.Libs;
 import dev.hotlib.bench.Setups;
 import dev.hotlib.core.Host;
@@ -28,6 +29,7 @@ public class JavacppCalls {
         Host<JavacppState> host;
         JavacppGuest guest;
         JavacppState state;
+        final InFlight inFlight = new InFlight();
 
         @Setup
         public void load() throws Exception {
@@ -56,4 +58,19 @@ public class JavacppCalls {
     @Benchmark public int static_foo() { return JavacppStatic.foo(); }
     @Benchmark public String static_greeting() { return JavacppStatic.greeting().getString(StandardCharsets.UTF_8); }
     @Benchmark public long static_update(Reloadable r) { JavacppStatic.update(r.state); return r.state.frame(); }
+
+    // The guest behind an in-flight count (see InFlight): what a lock-free reloadable call costs with this backend.
+    @Benchmark public int guarded_foo(Reloadable r) {
+        if (!r.inFlight.enter()) throw new IllegalStateException("closed");
+        try { return r.guest.foo(); } finally { r.inFlight.exit(); }
+    }
+    @Benchmark public String guarded_greeting(Reloadable r) {
+        if (!r.inFlight.enter()) throw new IllegalStateException("closed");
+        try { return r.guest.greeting(); } finally { r.inFlight.exit(); }
+    }
+    @Benchmark public long guarded_update(Reloadable r) {
+        if (!r.inFlight.enter()) throw new IllegalStateException("closed");
+        try { r.guest.update(r.state); } finally { r.inFlight.exit(); }
+        return r.state.frame();
+    }
 }

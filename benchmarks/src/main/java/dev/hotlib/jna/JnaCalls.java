@@ -3,6 +3,7 @@ package dev.hotlib.jna;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import dev.hotlib.bench.InFlight;
 import dev.hotlib.bench.Libs;
 import dev.hotlib.bench.Setups;
 import dev.hotlib.core.Host;
@@ -44,6 +45,7 @@ public class JnaCalls {
         Host<JnaState> host;
         JnaGuest guest;
         JnaState state;
+        final InFlight inFlight = new InFlight();
 
         @Setup
         public void load() throws Exception {
@@ -72,4 +74,19 @@ public class JnaCalls {
     @Benchmark public int static_foo() { return Direct.foo(); }
     @Benchmark public String static_greeting() { return Direct.greeting(); }
     @Benchmark public long static_update(Reloadable r) { Direct.update(r.state); return r.state.frame; }
+
+    // The guest behind an in-flight count (see InFlight): what a lock-free reloadable call costs with this backend.
+    @Benchmark public int guarded_foo(Reloadable r) {
+        if (!r.inFlight.enter()) throw new IllegalStateException("closed");
+        try { return r.guest.foo(); } finally { r.inFlight.exit(); }
+    }
+    @Benchmark public String guarded_greeting(Reloadable r) {
+        if (!r.inFlight.enter()) throw new IllegalStateException("closed");
+        try { return r.guest.greeting(); } finally { r.inFlight.exit(); }
+    }
+    @Benchmark public long guarded_update(Reloadable r) {
+        if (!r.inFlight.enter()) throw new IllegalStateException("closed");
+        try { r.guest.update(r.state); } finally { r.inFlight.exit(); }
+        return r.state.frame;
+    }
 }
