@@ -155,6 +155,7 @@ public final class Report {
                 .append("the range (p5–p95 for C, p90/p99 as named for the harness). A ratio's range combines the spreads of both figures.\n\n");
         md.append("![chart](").append(chart).append(")\n\n");
         headline(md);
+        fullSpeed(md);
         calls(md);
         reloads(md);
         latency(md);
@@ -190,6 +191,33 @@ public final class Report {
                     .append(". The gap is the version's shared arena, acquired and released (two atomic compare-and-swaps) by every call: ")
                     .append("the mechanism that makes an unload wait for calls in flight (see benchmarks/README.md).\n\n");
         }
+    }
+
+    /** Per backend, its cheapest reloadable call that stays safe without the host's lock, against its static binding. */
+    private void fullSpeed(StringBuilder md) {
+        md.append("## Reloadable at full speed: the cheapest safe lock-free reloadable call vs the static binding (foo)\n\n");
+        md.append("| backend | lock-free reloadable binding | ns per call | static | ratio | within 1.2×? |\n|---|---|---|---|---|---|\n");
+        String[][] rows = {
+                {"FFM", "fast", "FastFfm: MutableCallSite + the version's shared arena as guard"},
+                {"FFM", "fastCritical", "FastFfm with critical(false), vs the critical(false) static handle"},
+                {"JNA", "guarded", "guest behind an in-flight count (benchmark-only InFlight)"},
+                {"JNR", "guest", "guest alone: safe because jnr-ffi never unmaps a version"},
+                {"JavaCPP", "guarded", "guest behind an in-flight count (benchmark-only InFlight)"}};
+        for (String[] row : rows) {
+            Figure fig = call(row[0], row[1], "foo");
+            Figure st = call(row[0], row[1].equals("fastCritical") ? "critical" : "static", "foo");
+            if (fig == null || st == null) {
+                continue;
+            }
+            md.append("| ").append(row[0]).append(" | ").append(row[2]).append(" | ").append(pm(fig)).append(" | ").append(pm(st))
+                    .append(" | ").append(over(fig, st)).append(" | ").append(fig.value() / st.value() <= 1.2 ? "yes" : "no").append(" |\n");
+        }
+        Figure unguarded = call("FFM", "unguarded", "foo");
+        if (unguarded != null) {
+            md.append("\nFastFfm's call site alone, without the arena guard (unsafe, measured only): ").append(pm(unguarded))
+                    .append(" ns, ").append(over(unguarded, call("FFM", "static", "foo"))).append(" the static handle.\n");
+        }
+        md.append("\n");
     }
 
     private void calls(StringBuilder md) {
@@ -239,8 +267,8 @@ public final class Report {
     private void latency(StringBuilder md) {
         Map<String, Object> s = (Map<String, Object>) harness.get("settings");
         md.append("## Detection latency, ms: rename into place → first call answered by the new version\n\n");
-        md.append("Poll interval ").append(fmt(num(s.get("intervalMs")))).append(" ms, settle 0 ms (the examples default to 1000 and 200), ")
-                .append(fmt(num(s.get("samples")))).append(" renames per row at random phases of the poll; a caller thread calls foo() without pause.\n\n");
+        md.append("Poll interval ").append(count(s.get("intervalMs"))).append(" ms, settle 0 ms (the examples default to 1000 and 200), ")
+                .append(count(s.get("samples"))).append(" renames per row at random phases of the poll; a caller thread calls foo() without pause.\n\n");
         md.append("| backend | library | median | p90 | p99 | max |\n|---|---|---|---|---|---|\n");
         for (Map<String, Object> row : harness("latency")) {
             md.append("| ").append(row.get("backend")).append(" | ").append(row.get("lib")).append(" | ").append(fmt(num(row.get("median"))))
@@ -254,7 +282,7 @@ public final class Report {
     private void cold(StringBuilder md) {
         Map<String, Object> s = (Map<String, Object>) harness.get("settings");
         md.append("## Cold calls after a swap, ns (foo() through Host.call, each call timed alone)\n\n");
-        md.append("Median (p90) over ").append(fmt(num(s.get("swaps")))).append(" swaps; each figure includes the timer, ")
+        md.append("Median (p90) over ").append(count(s.get("swaps"))).append(" swaps; each figure includes the timer, ")
                 .append(fmt(num(s.get("timerNs")))).append(" ns. \"steady\" is the same timing after 200,000 more calls; ")
                 .append("\"extra\" is what calls #1 to #10000 took beyond 10,000 steady calls.\n\n");
         md.append("| backend | call #1 | #10 | #100 | #1000 | #10000 | steady | extra, µs |\n|---|---|---|---|---|---|---|---|\n");
@@ -277,6 +305,10 @@ public final class Report {
 
     static double num(Object o) {
         return o == null ? Double.NaN : (Double) o;
+    }
+
+    static String count(Object o) {
+        return String.valueOf(Math.round(num(o)));
     }
 
     static String pm(Figure f) {
