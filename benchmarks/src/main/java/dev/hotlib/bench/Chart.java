@@ -119,7 +119,7 @@ final class Chart {
         for (Line l : lines) {
             double x = scale(l.value(), lo, hi, plotWidth);
             out.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>%n",
-                    x, labelY + 4, x, top + height, l.color()));
+                    x, top - 4, x, top + height, l.color()));
             out.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" text-anchor=\"middle\">%s: %s %s</text>%n",
                     x, labelY, l.color(), esc(l.label()), Report.fmt(l.value()), unit));
             labelY += 14;

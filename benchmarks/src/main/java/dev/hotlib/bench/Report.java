@@ -81,10 +81,12 @@ public final class Report {
     }
 
     public static void main(String[] args) throws Exception {
-        Report report = new Report(Path.of(args[0]));
-        Files.writeString(Path.of(args[1]), report.markdown(Path.of(args[1]).getParent().relativize(Path.of(args[0])),
-                Path.of(args[1]).getParent().relativize(Path.of(args[2]))));
-        Files.writeString(Path.of(args[2]), new Chart(report).svg());
+        Path run = Path.of(args[0]).toAbsolutePath();
+        Path md = Path.of(args[1]).toAbsolutePath();
+        Path svg = Path.of(args[2]).toAbsolutePath();
+        Report report = new Report(run);
+        Files.writeString(md, report.markdown(md.getParent().relativize(run), md.getParent().relativize(svg)));
+        Files.writeString(svg, new Chart(report).svg());
     }
 
     // ---- lookups
@@ -298,7 +300,29 @@ public final class Report {
             md.append(" | ").append(fmt(num(steady.get("median")))).append(" | ").append(fmt(num(extra.get("median"))))
                     .append(" (").append(fmt(num(extra.get("p90")))).append(") |\n");
         }
-        md.append("\n");
+        String firstOf = "";
+        String extraOf = "";
+        double worstFirst = 0;
+        double worstExtra = 0;
+        for (Map<String, Object> row : harness("cold")) {
+            double first = num(((Map<String, Object>) ((Map<String, Object>) row.get("calls")).get("1")).get("median"));
+            double extra = num(((Map<String, Object>) row.get("extraUs")).get("median"));
+            if (first > worstFirst) {
+                worstFirst = first;
+                firstOf = (String) row.get("backend");
+            }
+            if (extra > worstExtra) {
+                worstExtra = extra;
+                extraOf = (String) row.get("backend");
+            }
+        }
+        Figure swap = reloadMedian("swap", extraOf.split(" ")[0], "c");
+        md.append("**Should the examples warm up? No.** They make four calls a tick. The first call after a swap costs at most ")
+                .append(fmt(worstFirst / 1000)).append(" µs (median, ").append(firstOf).append("), and by call #10 calls are close to steady. ")
+                .append("The rest of the cold tail, the JIT compiling again after the swap, adds at most ").append(fmt(worstExtra))
+                .append(" µs over the first 10,000 calls (median, ").append(extraOf).append(swap == null ? "" : "; its whole swap takes " + fmt(swap.value()) + " µs")
+                .append("). A warm-up would pay that cost earlier, not avoid it, and would have to call update(), which changes the host's state; ")
+                .append("an application whose first calls after a reload are latency-critical can call foo() or greeting() right after the swap.\n");
     }
 
     // ---- formatting
@@ -320,7 +344,7 @@ public final class Report {
     }
 
     static String ratio(double r) {
-        return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.1f×", r);
+        return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.2f×", r);
     }
 
     /** Three significant digits, at most two decimals. */

@@ -28,7 +28,7 @@ public final class RunAll {
                 int reloadWarmups, int reloadShots) {
         static Mode of(String name) {
             return switch (name) {
-                case "quick" -> new Mode(1, 3, 400, 8, 400, 50, 200);
+                case "quick" -> new Mode(1, 3, 400, 10, 400, 50, 200);
                 case "precise" -> new Mode(3, 5, 1000, 10, 1000, 200, 1000);
                 default -> throw new IllegalArgumentException("mode is quick or precise, not " + name);
             };
