@@ -317,7 +317,7 @@ public final class Report {
             }
         }
         Figure swap = reloadMedian("swap", extraOf.split(" ")[0], "c");
-        md.append("**Should the examples warm up? No.** They make four calls a tick. The first call after a swap costs at most ")
+        md.append("\n**Should the examples warm up? No.** They make four calls a tick. The first call after a swap costs at most ")
                 .append(fmt(worstFirst / 1000)).append(" µs (median, ").append(firstOf).append("), and by call #10 calls are close to steady. ")
                 .append("The rest of the cold tail, the JIT compiling again after the swap, adds at most ").append(fmt(worstExtra))
                 .append(" µs over the first 10,000 calls (median, ").append(extraOf).append(swap == null ? "" : "; its whole swap takes " + fmt(swap.value()) + " µs")
