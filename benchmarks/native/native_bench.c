@@ -1,0 +1,161 @@
+/*
+ * The native baselines the Java benchmarks are compared with (benchmarks/run runs it):
+ *  - the cost of calling foo(), greeting() (+ copying the string) and update(&state) through a function
+ *    pointer taken with dlsym(), in ns per call: what C code pays for the same calls;
+ *  - the reload cycle the Java host does, in microseconds, per library: write a fresh copy of the file,
+ *    dlopen + dlsym every function + abi_version(), dlclose, unlink.
+ * Prints JSON on stdout.   usage: hotlib_native_bench LIB_C LIB_RUST TMPDIR [rounds-scale]
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "hotlib.h"
+
+static double now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static int by_value(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile (0..1) of n samples, sorted in place. */
+static double quantile(double *v, int n, double q) {
+    qsort(v, n, sizeof *v, by_value);
+    int i = (int)(q * (n - 1) + 0.5);
+    return v[i];
+}
+
+static void print_stats(const char *name, double *v, int n, int last) {
+    double p5 = quantile(v, n, 0.05), p50 = quantile(v, n, 0.5), p95 = quantile(v, n, 0.95), p99 = quantile(v, n, 0.99);
+    printf("      \"%s\": {\"median\": %.4f, \"p5\": %.4f, \"p95\": %.4f, \"p99\": %.4f, \"n\": %d}%s\n",
+           name, p50, p5, p95, p99, n, last ? "" : ",");
+}
+
+static void *must_sym(void *lib, const char *name) {
+    void *f = dlsym(lib, name);
+    if (!f) { fprintf(stderr, "%s: %s\n", name, dlerror()); exit(1); }
+    return f;
+}
+
+typedef int32_t (*int_fn)(void);
+typedef const char *(*str_fn)(void);
+typedef void (*state_fn)(hotlib_state *);
+
+static volatile int64_t sink;
+
+/* ns per call, one sample per batch of `calls` calls. */
+static void call_costs(const char *lib_path, int batches) {
+    void *lib = dlopen(lib_path, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) { fprintf(stderr, "%s\n", dlerror()); exit(1); }
+    int_fn foo = (int_fn)must_sym(lib, "foo");
+    str_fn greeting = (str_fn)must_sym(lib, "greeting");
+    state_fn update = (state_fn)must_sym(lib, "update");
+    const long calls = 2000000;
+    double *v = malloc(sizeof(double) * batches);
+    hotlib_state state = {0, 0.0};
+    char copy[256];
+
+    printf("  \"calls\": {\n");
+    for (int f = 0; f < 3; f++) {
+        for (int b = -3; b < batches; b++) { /* 3 batches of warm-up */
+            int64_t sum = 0;
+            double t0 = now_ns();
+            for (long i = 0; i < calls; i++) {
+                if (f == 0) {
+                    sum += foo();
+                } else if (f == 1) { /* the string returned and copied, as Java copies it into a String */
+                    const char *s = greeting();
+                    size_t n = strlen(s);
+                    memcpy(copy, s, n + 1);
+                    sum += copy[n / 2];
+                } else {
+                    update(&state);
+                }
+            }
+            double t1 = now_ns();
+            sink += sum + state.frame;
+            if (b >= 0) v[b] = (t1 - t0) / calls;
+        }
+        print_stats(f == 0 ? "foo" : f == 1 ? "greeting" : "update", v, batches, f == 2);
+    }
+    printf("  },\n");
+    free(v);
+    dlclose(lib);
+}
+
+static char *read_file(const char *path, size_t *size) {
+    FILE *in = fopen(path, "rb");
+    if (!in) { perror(path); exit(1); }
+    fseek(in, 0, SEEK_END);
+    *size = (size_t)ftell(in);
+    rewind(in);
+    char *bytes = malloc(*size);
+    if (fread(bytes, 1, *size, in) != *size) { perror(path); exit(1); }
+    fclose(in);
+    return bytes;
+}
+
+/* µs per phase of the reload cycle, one sample per cycle, each cycle with a fresh file name. */
+static void reload_cycle(const char *name, const char *lib_path, const char *tmp, int cycles, int last) {
+    static const char *symbols[] = {"abi_version", "foo", "bar", "greeting", "update"};
+    size_t size;
+    char *bytes = read_file(lib_path, &size);
+    double *phase[4];
+    for (int p = 0; p < 4; p++) phase[p] = malloc(sizeof(double) * cycles);
+    char path[4096];
+    for (int c = -20; c < cycles; c++) { /* 20 cycles of warm-up */
+        snprintf(path, sizeof path, "%s/native-%s-%d-%d.so", tmp, name, (int)getpid(), c + 20);
+        double t0 = now_ns();
+        int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0700);
+        if (fd < 0 || write(fd, bytes, size) != (ssize_t)size || close(fd) != 0) { perror(path); exit(1); }
+        double t1 = now_ns();
+        void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (!lib) { fprintf(stderr, "%s\n", dlerror()); exit(1); }
+        for (int s = 0; s < 5; s++) sink += (int64_t)(intptr_t)dlsym(lib, symbols[s]);
+        sink += ((int_fn)must_sym(lib, "abi_version"))();
+        double t2 = now_ns();
+        if (dlclose(lib) != 0) { fprintf(stderr, "%s\n", dlerror()); exit(1); }
+        double t3 = now_ns();
+        unlink(path);
+        double t4 = now_ns();
+        if (c >= 0) {
+            phase[0][c] = (t1 - t0) / 1e3;
+            phase[1][c] = (t2 - t1) / 1e3;
+            phase[2][c] = (t3 - t2) / 1e3;
+            phase[3][c] = (t4 - t0) / 1e3;
+        }
+    }
+    printf("    \"%s\": {\n", name);
+    print_stats("copy", phase[0], cycles, 0);
+    print_stats("loadBind", phase[1], cycles, 0);
+    print_stats("unload", phase[2], cycles, 0);
+    print_stats("cycle", phase[3], cycles, 1);
+    printf("    }%s\n", last ? "" : ",");
+    for (int p = 0; p < 4; p++) free(phase[p]);
+    free(bytes);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s LIB_C LIB_RUST TMPDIR [scale]\n", argv[0]);
+        return 2;
+    }
+    int scale = argc > 4 ? atoi(argv[4]) : 1;
+    if (scale < 1) scale = 1;
+    printf("{\n  \"unit\": {\"calls\": \"ns/call\", \"reload\": \"us\"},\n");
+    call_costs(argv[1], 25 * scale);
+    printf("  \"reload\": {\n");
+    reload_cycle("c", argv[1], argv[3], 300 * scale, 0);
+    reload_cycle("rust", argv[2], argv[3], 300 * scale, 1);
+    printf("  }\n}\n");
+    return 0;
+}
