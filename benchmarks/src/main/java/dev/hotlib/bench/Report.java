@@ -87,6 +87,25 @@ public final class Report {
         Report report = new Report(run);
         Files.writeString(md, report.markdown(md.getParent().relativize(run), md.getParent().relativize(svg)));
         Files.writeString(svg, new Chart(report).svg());
+        if (args.length > 3) {
+            report.updateReadme(Path.of(args[3]));
+        }
+    }
+
+    static final String README_BEGIN = "<!-- benchmarks/run writes the headline table here, from the raw results -->\n";
+    static final String README_END = "<!-- end of the generated headline table -->\n";
+
+    /** Replaces the headline table between the README's markers with this run's (the same as RESULTS.md's). */
+    void updateReadme(Path readme) throws java.io.IOException {
+        String text = Files.readString(readme);
+        int begin = text.indexOf(README_BEGIN);
+        int end = text.indexOf(README_END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalStateException(readme + " has no generated-table markers: " + README_BEGIN.strip());
+        }
+        StringBuilder table = new StringBuilder();
+        headlineTable(table);
+        Files.writeString(readme, text.substring(0, begin + README_BEGIN.length()) + table + text.substring(end));
     }
 
     // ---- lookups
@@ -166,8 +185,13 @@ public final class Report {
     }
 
     private void headline(StringBuilder md) {
-        Figure c = nativeFigure("calls", "foo");
         md.append("## Headline: foo(), ns per call, and the whole reload\n\n");
+        headlineTable(md);
+    }
+
+    /** The headline table, its baselines and the fast path's verdict: in RESULTS.md and in the README. */
+    private void headlineTable(StringBuilder md) {
+        Figure c = nativeFigure("calls", "foo");
         md.append("| backend | static (fastest binding) | reloadable (Host.call) | reloadable ÷ C pointer call | reloadable ÷ static | swap ÷ C dlopen cycle (C lib) | swap ÷ C dlopen cycle (Rust lib) |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (String b : BACKENDS) {
