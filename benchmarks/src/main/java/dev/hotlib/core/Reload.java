@@ -59,7 +59,10 @@ public class Reload {
         }
     }
 
-    /** A backend and a copy of the library: what loadBind and unload start from. */
+    /**
+     * A backend and a copy of the library: what loadBind and unload start from. JMH runs the @Setup and
+     * @TearDown methods of a state's superclass too, so the subclasses only say what comes before a shot.
+     */
     @State(Scope.Thread)
     public abstract static class WithBackend {
         @Param({"FFM", "JNA", "JNR", "JavaCPP"})
@@ -73,7 +76,8 @@ public class Reload {
         Guest<?> guest;
         int n;
 
-        void open() throws Exception {
+        @Setup(Level.Trial)
+        public void open() throws Exception {
             impl = Backends.of(backend);
             copies = new ShadowCopies(Path.of(System.getProperty("java.io.tmpdir")));
             bytes = Files.readAllBytes(Libs.library(lib));
@@ -83,61 +87,37 @@ public class Reload {
             copy = copies.write(bytes, "libbench.so", ++n);
         }
 
-        void unloadAndDelete() {
+        @TearDown(Level.Iteration)
+        public void unloadAndDelete() {
             if (guest != null) {
                 guest.close();
                 guest = null;
             }
             copies.delete(copy);
         }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            copies.close();
+        }
     }
 
     /** A fresh copy written before each shot. */
     @State(Scope.Thread)
     public static class Loading extends WithBackend {
-        @Setup(Level.Trial)
-        public void setUp() throws Exception {
-            open();
-        }
-
         @Setup(Level.Iteration)
         public void beforeShot() throws Exception {
             writeCopy();
-        }
-
-        @TearDown(Level.Iteration)
-        public void afterShot() {
-            unloadAndDelete();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            copies.close();
         }
     }
 
     /** A fresh copy written and loaded before each shot. */
     @State(Scope.Thread)
     public static class Unloading extends WithBackend {
-        @Setup(Level.Trial)
-        public void setUp() throws Exception {
-            open();
-        }
-
         @Setup(Level.Iteration)
         public void beforeShot() throws Exception {
             writeCopy();
             guest = impl.load(copy);
-        }
-
-        @TearDown(Level.Iteration)
-        public void afterShot() {
-            unloadAndDelete();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            copies.close();
         }
     }
 
