@@ -96,7 +96,7 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
             case Loadable loadable -> told = null;
         }
         FileIdentity settled = watcher.settle(seen);
-        return settled != null && (options.release() ? loadInPlace(settled) : load(settled));
+        return settled != null && load(settled);
     }
 
     /** Whether {@code problem} is new, so that each one is told once, not every tick. */
@@ -121,9 +121,13 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         }
     }
 
+    /** Reads, checks and copies a settled file, then loads it; in release mode loads the file itself. */
     private boolean load(FileIdentity identity) {
         long start = System.nanoTime();
         Path file = watcher.file();
+        if (options.release()) {
+            return loadAndSwap(identity, new Version(versionsSeen + 1, file, file, ""), start);
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -147,57 +151,50 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
             return false;
         }
         Version next;
-        Guest<S> fresh;
         try {
             next = new Version(versionsSeen + 1, file, copies.write(bytes, file.getFileName().toString(), versionsSeen + 1), sha256);
         } catch (IOException e) {
             return refuse(identity, "its private copy could not be written (" + e + ")");
         }
+        return loadAndSwap(identity, next, start);
+    }
+
+    /**
+     * Loads and binds {@code next} while the running version keeps answering, refuses it if it reports another
+     * ABI version, and otherwise swaps it in and unloads the old one.
+     */
+    private boolean loadAndSwap(FileIdentity identity, Version next, long start) {
+        Guest<S> fresh;
         try {
             fresh = backend.load(next.copy());
         } catch (LoadException | RuntimeException | LinkageError e) {
-            copies.delete(next.copy());
+            discardCopy(next);
             return refuse(identity, reason(e));
         }
         int abi = fresh.abiVersion();
         if (abi != Abi.VERSION) {
             fresh.close();
-            copies.delete(next.copy());
+            discardCopy(next);
             return refuse(identity, "abi_version() returned " + abi + ", this host needs " + Abi.VERSION);
         }
         versionsSeen++;
         watcher.take(identity);
+        Optional<Version> running = version();
         hooks.beforeSwap(running, next);
         Guest<S> old = swap(fresh, next);
         if (old != null) {
             old.close();
-            copies.delete(running.get().copy());
+            discardCopy(running.get());
         }
         hooks.afterSwap(running, next, Duration.ofNanos(System.nanoTime() - start));
         return true;
     }
 
-    /** Release mode: loads the file itself, once, with no copy (nothing will replace it while it runs). */
-    private boolean loadInPlace(FileIdentity identity) {
-        long start = System.nanoTime();
-        Path file = watcher.file();
-        Guest<S> fresh;
-        try {
-            fresh = backend.load(file);
-        } catch (LoadException | RuntimeException | LinkageError e) {
-            return refuse(identity, reason(e));
+    /** Deletes a version's private copy; a release-mode version has none: it ran from its own file. */
+    private void discardCopy(Version v) {
+        if (!v.copy().equals(v.source())) {
+            copies.delete(v.copy());
         }
-        if (fresh.abiVersion() != Abi.VERSION) {
-            int abi = fresh.abiVersion();
-            fresh.close();
-            return refuse(identity, "abi_version() returned " + abi + ", this host needs " + Abi.VERSION);
-        }
-        Version only = new Version(++versionsSeen, file, file, "");
-        watcher.take(identity);
-        hooks.beforeSwap(Optional.empty(), only);
-        swap(fresh, only);
-        hooks.afterSwap(Optional.empty(), only, Duration.ofNanos(System.nanoTime() - start));
-        return true;
     }
 
     /** Makes {@code fresh} the version every call sees, and returns the old one, which no call is using. */
