@@ -3,46 +3,50 @@ package dev.hotlib.core;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The program's output. Each tick prints what the current version returns, behind the time since start:
+ * The example program's output. {@link #print} writes a tick's line behind the time since start:
  * <pre>
  * [   2.003s] foo() -> 4
- * [   2.003s] bar() is not defined
- * [   2.003s] greeting() -> "Hello from C"
- * [   2.003s] update() -> frame 3, value 1.5
  * </pre>
- * and each event one line that starts with what happened: {@code loaded}, {@code reloaded},
- * {@code not loaded:} or {@code waiting for}.
+ * and, as the host's {@link Hooks}, each event is one line that starts with what happened: {@code loaded},
+ * {@code reloaded}, {@code not loaded:}, {@code waiting for} or {@code warning:}.
  */
 public final class Console implements Hooks {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
     private final PrintStream out;
     private final String backend;
+    private final String waitingHint;
     private final long start = System.nanoTime();
+    private boolean toldStillLoaded;
 
-    public Console(PrintStream out, String backend) {
+    /**
+     * @param backend the backend's name, for the load lines
+     * @param waitingHint what to add while the library is not there yet (see {@link Options#waitingHint})
+     */
+    public Console(PrintStream out, String backend, String waitingHint) {
         this.out = out;
         this.backend = backend;
+        this.waitingHint = waitingHint;
     }
 
-    /** Calls every function of the ABI, in the header's order, and prints what each returned. */
-    public <S extends HotlibState> void printCalls(Guest<S> guest, S state) {
-        String stamp = String.format(Locale.ROOT, "[%8.3fs] ", (System.nanoTime() - start) / 1e9);
-        out.println(stamp + "foo() -> " + guest.foo());
-        out.println(stamp + guest.bar().stream().mapToObj(bar -> "bar() -> " + bar).findFirst().orElse("bar() is not defined"));
-        out.println(stamp + "greeting() -> \"" + guest.greeting() + "\"");
-        guest.update(state);
-        out.println(stamp + "update() -> frame " + state.frame() + ", value " + state.value());
+    /** Prints one line of a tick, behind the time since start. */
+    public void print(String line) {
+        out.printf(Locale.ROOT, "[%8.3fs] %s%n", (System.nanoTime() - start) / 1e9, line);
     }
 
     @Override
-    public void waitingForLibrary(Path file, String buildHint, Optional<Version> running) {
+    public void waitingForLibrary(Path file, Optional<Version> running) {
         if (running.isPresent()) {
             out.println("waiting for " + file + ": it is gone; version " + running.get().number() + " keeps running");
         } else {
-            out.println("waiting for " + file + (buildHint.isEmpty() ? " to appear" : ": build it with  " + buildHint));
+            out.println("waiting for " + file + (waitingHint.isEmpty() ? " to appear" : ": " + waitingHint));
         }
     }
 
@@ -50,12 +54,44 @@ public final class Console implements Hooks {
     public void afterSwap(Optional<Version> old, Version current, Duration took) {
         out.printf(Locale.ROOT, "%s %s as version %d in %.2f ms (%s%s)%n", old.isPresent() ? "reloaded" : "loaded",
                 current.source(), current.number(), took.toNanos() / 1e6, backend,
-                current.copy().equals(current.source()) ? ", release mode: not watching it" : "");
+                current.release() ? ", release mode: not watching it" : "");
     }
 
     @Override
     public void refused(Path file, String reason, Optional<Version> running) {
         out.println("not loaded: " + file + ": " + reason + "; "
                 + running.map(v -> "version " + v.number() + " keeps running").orElse("no version is running yet"));
+    }
+
+    @Override
+    public void warning(Version version, String warning) {
+        out.println("warning: version " + version.number() + ": " + warning);
+    }
+
+    /** Says once per program that the loader kept an unloaded version: every later one would say the same. */
+    @Override
+    public void unloaded(Version old, boolean stillLoaded, String likelyCause) {
+        if (stillLoaded && !toldStillLoaded) {
+            toldStillLoaded = true;
+            out.println("warning: version " + old.number() + " was unloaded, but " + likelyCause);
+        }
+    }
+
+    @Override
+    public void unloadFailed(Version old, Throwable failure) {
+        out.println("warning: version " + old.number() + " could not be unloaded (" + failure.getMessage()
+                + "); it may stay mapped, and the program goes on");
+    }
+
+    @Override
+    public void pinnedTooLong(Version old, int pins, Instant since) {
+        out.println("warning: version " + old.number() + " is still pinned (" + pins + (pins == 1 ? " pin" : " pins")
+                + ", since " + CLOCK.format(since) + ", when it was replaced): it stays mapped until they are released");
+    }
+
+    @Override
+    public void pinsLeaked(Version version, int pins) {
+        out.println("warning: " + pins + (pins == 1 ? " pin" : " pins") + " on version " + version.number()
+                + " were dropped without being released; the garbage collector released them");
     }
 }

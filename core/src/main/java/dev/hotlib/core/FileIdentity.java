@@ -101,6 +101,7 @@ public record FileIdentity(Object fileKey, long size, FileTime modified) {
 
     /** The identity of the file at {@code path} when it is loadable now, else null. */
     static FileIdentity current(Path path, boolean trustWritable) {
-        return inspect(path, trustWritable) instanceof Loadable(FileIdentity id) ? id : null;
+        Inspection seen = inspect(path, trustWritable);
+        return seen instanceof Loadable ? ((Loadable) seen).identity() : null;
     }
 }

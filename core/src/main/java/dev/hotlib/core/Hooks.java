@@ -2,23 +2,27 @@ package dev.hotlib.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What the host program is told around a swap, like dynamic_reload's callbacks and cr.h's load and unload
- * steps. All methods run on the thread that calls {@link Host#reloadIfChanged()}.
+ * What the host program is told about the versions, like dynamic_reload's callbacks and cr.h's load and
+ * unload steps. Every method runs on the thread that calls {@link Host#reloadIfChanged()} or {@link Host#close()}.
  */
 public interface Hooks {
     /**
      * The watched file is not there: not yet ({@code running} is empty), or not any more. Told once until
-     * the file is back. {@code buildHint} is the command that builds it, or empty.
+     * the file is back.
      */
-    default void waitingForLibrary(Path file, String buildHint, Optional<Version> running) {}
+    default void waitingForLibrary(Path file, Optional<Version> running) {}
 
-    /** The new version is loaded and bound; the old one (empty on the first load) still runs until this returns. */
+    /** The new version is loaded and bound; the old one (empty on the first load) still answers until this returns. */
     default void beforeSwap(Optional<Version> old, Version next) {}
 
-    /** The new version now answers every call; the old one, if any, has been unloaded. */
+    /**
+     * The new version now answers every new pin. The old one, if any, is unloaded at once when no pin holds
+     * it, else when its last pin is released ({@link #unloaded}).
+     */
     default void afterSwap(Optional<Version> old, Version current, Duration took) {}
 
     /**
@@ -26,4 +30,25 @@ public interface Hooks {
      * a dangling link, a file other users can write); told once per problem. {@code running} keeps answering.
      */
     default void refused(Path file, String reason, Optional<Version> running) {}
+
+    /** Something about a version that loaded, worth knowing (it may never unload, for example). */
+    default void warning(Version version, String warning) {}
+
+    /**
+     * An old version was dlclose()d. {@code stillLoaded} is what the loader said afterwards: true when it kept
+     * the library mapped all the same ({@code likelyCause} then says why and how to fix it).
+     */
+    default void unloaded(Version old, boolean stillLoaded, String likelyCause) {}
+
+    /** Unloading an old version failed; the loop goes on, and the version may stay mapped. */
+    default void unloadFailed(Version old, Throwable failure) {}
+
+    /**
+     * An old version is still pinned, so it stays mapped: {@code pins} pins, the oldest taken before
+     * {@code since} (when it stopped being current). Told once per version.
+     */
+    default void pinnedTooLong(Version old, int pins, Instant since) {}
+
+    /** Pins on {@code version} were dropped without being released; the garbage collector released them. */
+    default void pinsLeaked(Version version, int pins) {}
 }

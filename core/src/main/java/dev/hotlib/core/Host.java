@@ -1,100 +1,168 @@
 package dev.hotlib.core;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Optional;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Function;
 import dev.hotlib.core.FileIdentity.Inspection;
-import dev.hotlib.core.FileIdentity.Loadable;
 import dev.hotlib.core.FileIdentity.Missing;
 import dev.hotlib.core.FileIdentity.Unusable;
+import dev.hotlib.core.Preparer.Prepared;
+import dev.hotlib.core.Preparer.Ready;
+import dev.hotlib.core.Preparer.Refused;
+import dev.hotlib.core.Preparer.Unchanged;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The host side of hot reloading (cr.h's vocabulary): watches the library file, loads each new version
  * from a private copy, swaps it in, unloads the old one, and owns the state that survives every reload.
  *
  * <p>The swap: the new version is loaded and bound while the old one keeps answering; it is refused (and
- * the old one kept) if it fails to load, lacks a required symbol or reports another ABI version; only after
- * it is bound does the old version go. Calls go through {@link #call}, which holds a read lock, and the old
- * version is unloaded only once the write lock has shown that no call is still inside it.
+ * the old one kept) if it fails to load, lacks a required symbol, reports another ABI version or throws.
+ * Callers {@link #pin} the current version for a span of calls; a swap only changes which version the
+ * next pin gets, and an old version is unloaded once no pin holds it, on the thread that calls
+ * {@link #reloadIfChanged} (at once if none holds it, else at its first poll after the last release).
  *
  * @param <S> the backend's mapping of {@code hotlib_state}
  */
 public final class Host<S extends HotlibState> implements AutoCloseable {
-    private final Backend<S> backend;
-    private final Options options;
-    private final Hooks hooks;
-    private final LibraryWatcher watcher;
-    private final ShadowCopies copies;
-    private final S state;
-    private final ReadWriteLock swapLock = new ReentrantReadWriteLock();
-    private Guest<S> guest;          // guarded by swapLock
-    private Version version;         // guarded by swapLock
-    private int versionsSeen;
-    private String told;             // the problem with the file last told to the hooks
 
-    public Host(Backend<S> backend, Options options, Hooks hooks) throws IOException {
-        this.backend = backend;
-        this.options = options;
-        this.hooks = hooks;
-        this.watcher = new LibraryWatcher(options.library(), options.settle(), options.trustWritable());
-        this.copies = options.release() ? null : new ShadowCopies(Path.of(System.getProperty("java.io.tmpdir")));
-        this.state = backend.newState();
+    /**
+     * What the host needs to know.
+     *
+     * @param library the watched library file
+     * @param settle how long a changed file must hold still before it is loaded
+     * @param trustWritable whether a file, or a folder, that other users can write may be loaded
+     * @param release load the file once, from its own path, and never watch or copy it
+     * @param shadowParent the folder under which the private copies' folder is made
+     * @param pinPatience how long an old version may stay pinned before the host reports it
+     */
+    public record Settings(Path library, Duration settle, boolean trustWritable, boolean release,
+                           Path shadowParent, Duration pinPatience) {
+
+        /** Watch {@code library} with the defaults: settle 200 ms, untrusted writable files, java.io.tmpdir. */
+        public static Settings watching(Path library) {
+            return new Settings(library, Duration.ofMillis(200), false, false,
+                    Path.of(System.getProperty("java.io.tmpdir")), Duration.ofSeconds(5));
+        }
+
+        public Settings withSettle(Duration settle) {
+            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+        }
+
+        public Settings withTrustWritable(boolean trustWritable) {
+            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+        }
+
+        public Settings withRelease(boolean release) {
+            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+        }
+
+        public Settings withShadowParent(Path shadowParent) {
+            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+        }
+
+        public Settings withPinPatience(Duration pinPatience) {
+            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+        }
     }
 
-    /** The host-owned state passed to every version's update(). */
+    private final Backend<S> backend;
+    private final Settings settings;
+    private final Hooks hooks;
+    private final LibraryWatcher watcher;
+    private final Preparer preparer;
+    private final S state;
+    private volatile Loaded<S> current;
+    private final Queue<Loaded<?>> unloadable = new ConcurrentLinkedQueue<>();  // retired, last pin released
+    private final List<Loaded<S>> pinned = new ArrayList<>();                   // retired, still pinned
+    private int versionsSeen;
+    private String told;  // the problem with the file last told to the hooks
+
+    public Host(Backend<S> backend, Settings settings, Hooks hooks) {
+        this.backend = backend;
+        this.settings = settings;
+        this.hooks = hooks;
+        this.watcher = new LibraryWatcher(settings.library(), settings.settle(), settings.trustWritable());
+        this.preparer = settings.release() ? Preparer.inPlace() : Preparer.withShadowCopies(settings.shadowParent());
+        this.state = backend.newState().get();
+    }
+
+    /** The host-owned state to pass to every version's update(). */
     public S state() {
         return state;
     }
 
-    /** The version answering calls now, or empty before the first one is loaded. */
-    public Optional<Version> version() {
-        swapLock.readLock().lock();
-        try {
-            return Optional.ofNullable(version);
-        } finally {
-            swapLock.readLock().unlock();
-        }
+    /** Whether a version is loaded: {@link #pin} needs one. */
+    public boolean loaded() {
+        return current != null;
     }
 
-    /** The private directory of the shadow copies (none in release mode). */
+    /** The version that new pins get, or empty before the first one is loaded. */
+    public Optional<Version> version() {
+        Loaded<S> now = current;
+        return now == null ? Optional.empty() : Optional.of(now.version());
+    }
+
+    /** The private folder of the shadow copies (none in release mode). */
     public Optional<Path> shadowDirectory() {
-        return Optional.ofNullable(copies).map(ShadowCopies::dir);
+        return preparer.shadowDirectory();
     }
 
     /**
-     * Polls the watched file; if a new version has settled, loads it, swaps it in and unloads the old one.
-     * In release mode, loads the file once, from its path, and then never looks at it again.
+     * Pins the current version: every call through the pin reaches that version, which stays loaded until
+     * the pin is released. Safe from any thread; release it on the thread that took it.
+     *
+     * @throws IllegalStateException when no version is loaded yet (see {@link #loaded})
+     */
+    public Pin<S> pin() {
+        for (;;) {
+            Loaded<S> now = current;
+            if (now == null) {
+                throw new IllegalStateException("no version of " + settings.library() + " is loaded yet");
+            }
+            if (settings.release()) {
+                return new Pin<>(now, false);  // never replaced, unloaded only by close()
+            }
+            if (now.tryPin()) {
+                return new Pin<>(now, true);
+            }
+            // retired between the read and the pin: the next read sees its successor
+        }
+    }
+
+    /**
+     * Unloads the old versions whose last pin was released, reports those pinned too long, then polls the
+     * watched file; if a new version has settled, loads it, swaps it in and unloads the old one. In release
+     * mode, loads the file once, from its path, and then never looks at it again.
      *
      * @return whether a new version now answers
      */
     public boolean reloadIfChanged() throws InterruptedException {
-        if (options.release() && version().isPresent()) {
+        unloadReleased();
+        reportPinned();
+        if (settings.release() && current != null) {
             return false;
         }
         Inspection seen = watcher.inspect();
-        switch (seen) {
-            case Missing missing -> {
-                if (tellOnce("missing")) {
-                    hooks.waitingForLibrary(watcher.file(), options.buildHint(), version());
-                }
-                return false;
+        if (seen instanceof Missing) {
+            if (tellOnce("missing")) {
+                hooks.waitingForLibrary(watcher.file(), version());
             }
-            case Unusable unusable -> {
-                if (tellOnce(unusable.why())) {
-                    hooks.refused(watcher.file(), unusable.why(), version());
-                }
-                return false;
-            }
-            case Loadable loadable -> told = null;
+            return false;
         }
+        if (seen instanceof Unusable) {
+            String why = ((Unusable) seen).why();
+            if (tellOnce(why)) {
+                hooks.refused(watcher.file(), why, version());
+            }
+            return false;
+        }
+        told = null;
         FileIdentity settled = watcher.settle(seen);
         return settled != null && load(settled);
     }
@@ -106,109 +174,126 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         return isNew;
     }
 
-    /**
-     * Runs {@code calls} against the current version; the version cannot be unloaded while they run.
-     * Safe from any thread.
-     *
-     * @return what {@code calls} returned, or empty when no version is loaded yet
-     */
-    public <R> Optional<R> call(Function<? super Guest<S>, R> calls) {
-        swapLock.readLock().lock();
-        try {
-            return guest == null ? Optional.empty() : Optional.ofNullable(calls.apply(guest));
-        } finally {
-            swapLock.readLock().unlock();
-        }
-    }
-
-    /** Reads, checks and copies a settled file, then loads it; in release mode loads the file itself. */
+    /** Copies and checks a settled file, loads and binds it while the running version keeps answering, swaps. */
     private boolean load(FileIdentity identity) {
         long start = System.nanoTime();
-        Path file = watcher.file();
-        if (options.release()) {
-            return loadAndSwap(identity, new Version(versionsSeen + 1, file, file, ""), start);
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            return refuse(identity, "it cannot be read (" + e + ")");
-        }
-        if (!identity.equals(watcher.current())) {
-            return false; // changed while we read it: not settled after all, look again next tick
-        }
-        if (bytes.length == 0) {
-            return refuse(identity, "it is empty");
-        }
-        Optional<String> unsafe = ElfCheck.problem(bytes);
-        if (unsafe.isPresent()) {
-            return refuse(identity, unsafe.get());
-        }
-        String sha256 = sha256(bytes);
         Optional<Version> running = version();
-        if (running.isPresent() && running.get().sha256().equals(sha256)) {
-            watcher.take(identity); // same bytes (touch, a relink that changed nothing): nothing to reload
+        Prepared prepared = preparer.prepare(watcher.file(), versionsSeen + 1, running);
+        if (prepared instanceof Unchanged) {
+            watcher.take(identity);
             return false;
         }
-        Version next;
-        try {
-            next = new Version(versionsSeen + 1, file, copies.write(bytes, file.getFileName().toString(), versionsSeen + 1), sha256);
-        } catch (IOException e) {
-            return refuse(identity, "its private copy could not be written (" + e + ")");
+        if (prepared instanceof Refused) {
+            return refuse(identity, ((Refused) prepared).reason());
         }
-        return loadAndSwap(identity, next, start);
-    }
-
-    /**
-     * Loads and binds {@code next} while the running version keeps answering, refuses it if it reports another
-     * ABI version, and otherwise swaps it in and unloads the old one.
-     */
-    private boolean loadAndSwap(FileIdentity identity, Version next, long start) {
+        Ready ready = (Ready) prepared;
+        if (!identity.equals(watcher.current())) {
+            preparer.discard(ready.file());
+            return false;  // changed while we copied it: not settled after all, look again next tick
+        }
+        Version next = new Version(versionsSeen + 1, watcher.file(),
+                settings.release() ? Optional.empty() : Optional.of(ready.file()));
         Guest<S> fresh;
         try {
-            fresh = backend.load(next.copy());
+            fresh = backend.loader().load(ready.file());
         } catch (LoadException | RuntimeException | LinkageError e) {
-            discardCopy(next);
+            preparer.discard(ready.file());
             return refuse(identity, reason(e));
         }
-        int abi = fresh.abiVersion();
-        if (abi != Abi.VERSION) {
-            fresh.close();
-            discardCopy(next);
-            return refuse(identity, "abi_version() returned " + abi + ", this host needs " + Abi.VERSION);
+        try {
+            int abi = fresh.abiVersion();
+            if (abi != Abi.VERSION) {
+                throw new LoadException("abi_version() returned " + abi + ", this host needs " + Abi.VERSION);
+            }
+        } catch (LoadException | RuntimeException | LinkageError e) {
+            discard(fresh, next);
+            return refuse(identity, reason(e));
         }
         versionsSeen++;
         watcher.take(identity);
-        Optional<Version> running = version();
         hooks.beforeSwap(running, next);
-        Guest<S> old = swap(fresh, next);
-        if (old != null) {
-            old.close();
-            discardCopy(running.get());
+        Loaded<S> old = current;
+        current = new Loaded<>(next, fresh, unloadable);
+        if (old != null && old.retire()) {
+            unload(old.guest(), old.version());
+        } else if (old != null) {
+            pinned.add(old);
         }
         hooks.afterSwap(running, next, Duration.ofNanos(System.nanoTime() - start));
+        ready.warnings().forEach(warning -> hooks.warning(next, warning));
         return true;
     }
 
-    /** Deletes a version's private copy; a release-mode version has none: it ran from its own file. */
-    private void discardCopy(Version v) {
-        if (!v.copy().equals(v.source())) {
-            copies.delete(v.copy());
+    /** Unloads the versions whose last pin was released since the last poll. */
+    private void unloadReleased() {
+        for (Loaded<?> done; (done = unloadable.poll()) != null; ) {
+            pinned.remove(done);
+            reportLeaks(done);
+            unload(done.guest(), done.version());
         }
     }
 
-    /** Makes {@code fresh} the version every call sees, and returns the old one, which no call is using. */
-    private Guest<S> swap(Guest<S> fresh, Version next) {
-        swapLock.writeLock().lock();
-        try {
-            Guest<S> old = guest;
-            guest = fresh;
-            version = next;
-            return old;
-        } finally {
-            swapLock.writeLock().unlock();
+    /** Tells, once per version, of old versions still pinned after the patience, and of leaked pins. */
+    private void reportPinned() {
+        Loaded<S> now = current;
+        if (now != null) {
+            reportLeaks(now);
+        }
+        Instant patience = Instant.now().minus(settings.pinPatience());
+        for (Iterator<Loaded<S>> it = pinned.iterator(); it.hasNext(); ) {
+            Loaded<S> old = it.next();
+            reportLeaks(old);
+            int pins = old.pins();
+            if (!old.toldPinned && pins > 0 && !old.retiredAt().isAfter(patience)) {
+                old.toldPinned = true;
+                hooks.pinnedTooLong(old.version(), pins, old.retiredAt());
+            }
         }
     }
+
+    private void reportLeaks(Loaded<?> loaded) {
+        int leaked = loaded.takeLeaked();
+        if (leaked > 0) {
+            hooks.pinsLeaked(loaded.version(), leaked);
+        }
+    }
+
+    /** dlclose()s a version, checks that the loader let it go, and deletes its copy; reports, never throws. */
+    private void unload(Guest<?> guest, Version version) {
+        try {
+            guest.close();
+            boolean stillLoaded = guest.stillLoaded();
+            if (!version.release() || stillLoaded) {
+                hooks.unloaded(version, stillLoaded, stillLoaded ? STILL_LOADED : "");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            hooks.unloadFailed(version, e);
+        }
+        try {
+            version.copy().ifPresent(preparer::discard);
+        } catch (RuntimeException e) {
+            hooks.unloadFailed(version, e);
+        }
+    }
+
+    /** Unloads a version that was loaded but refused: its failures are reported, the loop goes on. */
+    private void discard(Guest<S> refused, Version version) {
+        try {
+            refused.close();
+        } catch (RuntimeException | LinkageError e) {
+            hooks.unloadFailed(version, e);
+        }
+        try {
+            version.copy().ifPresent(preparer::discard);
+        } catch (RuntimeException e) {
+            hooks.unloadFailed(version, e);
+        }
+    }
+
+    static final String STILL_LOADED = "the loader keeps it mapped after dlclose(), so its code and data stay"
+            + " (and a unique symbol's value answers in later versions): the usual causes are a C++ inline"
+            + " function's static local, emitted as STB_GNU_UNIQUE (build with -fno-gnu-unique), and a Rust"
+            + " thread_local! whose value needs Drop (make it a plain value, or drop it before the reload)";
 
     private boolean refuse(FileIdentity identity, String reason) {
         watcher.take(identity); // not retried until the file changes again
@@ -224,24 +309,24 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         return "it could not be loaded (" + message.lines().findFirst().orElse("").strip() + ")";
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
-    }
-
-    /** Unloads the current version, frees the state and deletes the private copies. */
+    /**
+     * Retires the current version and unloads every version no pin holds; a version still pinned by another
+     * thread is left mapped rather than pulled from under its calls. Then frees the state and the copies.
+     */
     @Override
     public void close() {
-        Guest<S> last = swap(null, null);
-        if (last != null) {
-            last.close();
+        Loaded<S> last = current;
+        current = null;
+        if (last != null && last.retire()) {
+            unload(last.guest(), last.version());
+        } else if (last != null) {
+            pinned.add(last);
+        }
+        unloadReleased();
+        for (Loaded<S> still : pinned) {
+            hooks.pinnedTooLong(still.version(), still.pins(), still.retiredAt());
         }
         state.close();
-        if (copies != null) {
-            copies.close();
-        }
+        preparer.close();
     }
 }

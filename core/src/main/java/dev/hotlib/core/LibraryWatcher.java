@@ -44,12 +44,12 @@ final class LibraryWatcher {
      * null. Blocks for at most a few settle periods while the file is changing.
      */
     FileIdentity settle(Inspection seen) throws InterruptedException {
-        FileIdentity identity = seen instanceof Loadable(FileIdentity id) ? id : null;
+        FileIdentity identity = seen instanceof Loadable ? ((Loadable) seen).identity() : null;
         for (int round = 0; round < MAX_SETTLE_ROUNDS; round++) {
             if (identity == null || identity.equals(taken)) {
                 return null;
             }
-            Thread.sleep(settle);
+            Thread.sleep(settle.toMillis());
             FileIdentity again = current();
             if (Objects.equals(again, identity)) {
                 return identity;

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * The program's options, read from system properties (so they work as {@code -D} on the
+ * The example program's options, read from system properties (so they work as {@code -D} on the
  * {@code mvn ... exec:java} line).
  *
  * <ul>
@@ -14,92 +14,102 @@ import java.util.Properties;
  *   <li>{@code hotlib.interval}: milliseconds per tick (default 1000);
  *   <li>{@code hotlib.ticks}: stop after that many ticks (default: run until interrupted);
  *   <li>{@code hotlib.settle}: how long, in milliseconds, a changed file must hold still before it is
- *       loaded (default 200);
- *   <li>{@code hotlib.trustWritable}: {@code true} to load a library file, or one in a folder, that other
- *       users can write (default {@code false}: such a file is refused, since loading it runs its code);
+ *       loaded (default 200, at most 60000);
+ *   <li>{@code hotlib.trustWritable}: {@code true} to load a library file that another user owns or can
+ *       replace (default {@code false}: such a file is refused, since loading it runs its code);
  *   <li>{@code hotlib.release}: {@code true} to load the library once, from its path, without watching or
  *       copying it, for use outside development (default {@code false});
+ *   <li>{@code hotlib.shadowDir}: the folder under which the private copies are made (default: the JVM's
+ *       {@code java.io.tmpdir}, {@code /tmp} on Linux; {@code $TMPDIR} does not change it);
  *   <li>{@code hotlib.root}: the repository root, where {@code build/lib/} is (set by the Maven build).
  * </ul>
  *
  * @param library the watched library file
- * @param buildHint the command that builds it, or empty for a user-given path
+ * @param waitingHint what to tell while the file is not there: the command that builds it, or what
+ *     {@code hotlib.lib} accepts when its value looks mistyped; empty for an ordinary path
+ * @param interval the time between ticks
+ * @param ticks how many ticks to run
+ * @param host what the host needs: the file, settle, trust, release and the shadow folder
  */
-public record Options(Path library, String buildHint, Duration interval, long ticks, Duration settle,
-                      boolean trustWritable, boolean release) {
+public record Options(Path library, String waitingHint, Duration interval, long ticks, Host.Settings host) {
 
     public static final long UNLIMITED_TICKS = Long.MAX_VALUE;
+    /** The longest settle time: a minute is already longer than any build's final write. */
+    public static final long MAX_SETTLE_MS = 60_000;
 
-    /** Options for tests and embedders: the given file, default timings, no tick limit. */
-    public static Options forLibrary(Path library) {
-        return new Options(library, "", Duration.ofSeconds(1), UNLIMITED_TICKS, Duration.ofMillis(200), false, false);
-    }
-
-    public Options withSettle(Duration settle) {
-        return new Options(library, buildHint, interval, ticks, settle, trustWritable, release);
-    }
-
-    public Options withTrustWritable(boolean trustWritable) {
-        return new Options(library, buildHint, interval, ticks, settle, trustWritable, release);
-    }
-
-    public Options withRelease(boolean release) {
-        return new Options(library, buildHint, interval, ticks, settle, trustWritable, release);
-    }
-
-    /** Reads the options from {@link System#getProperties()}. */
-    public static Options fromSystemProperties() throws OptionException {
-        return from(System.getProperties());
+    /**
+     * Reads the options from {@link System#getProperties()}; on a bad value prints one line that names the
+     * option and what it accepts, and exits with status 2.
+     */
+    public static Options fromSystemProperties() {
+        try {
+            return from(System.getProperties());
+        } catch (OptionException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            throw new AssertionError("unreachable");
+        }
     }
 
     static Options from(Properties p) throws OptionException {
         Path root = root(p.getProperty("hotlib.root"));
         String lib = p.getProperty("hotlib.lib", "c").strip();
-        String hint = "cmake -S " + root + " -B " + root.resolve("build") + " && cmake --build " + root.resolve("build");
-        Path library = switch (lib) {
-            case "c" -> root.resolve("build/lib").resolve(System.mapLibraryName("hotlib_c"));
-            case "rust" -> root.resolve("build/lib").resolve(System.mapLibraryName("hotlib_rust"));
-            case "" -> throw new OptionException("hotlib.lib accepts c, rust, or the path of a library file; it was empty");
-            default -> {
-                hint = "";
-                yield Path.of(lib).toAbsolutePath().normalize();
-            }
-        };
-        Duration interval = Duration.ofMillis(positive(p, "hotlib.interval", 1000, 1));
-        long ticks = positive(p, "hotlib.ticks", UNLIMITED_TICKS, 1);
-        Duration settle = Duration.ofMillis(positive(p, "hotlib.settle", 200, 0));
-        return new Options(library, hint, interval, ticks, settle, bool(p, "hotlib.trustWritable"), bool(p, "hotlib.release"));
+        String hint = "build it with  cmake -S " + root + " -B " + root.resolve("build")
+                + " && cmake --build " + root.resolve("build");
+        Path library;
+        if (lib.equals("c")) {
+            library = root.resolve("build/lib").resolve(System.mapLibraryName("hotlib_c"));
+        } else if (lib.equals("rust")) {
+            library = root.resolve("build/lib").resolve(System.mapLibraryName("hotlib_rust"));
+        } else if (lib.isEmpty()) {
+            throw new OptionException("hotlib.lib accepts c, rust, or the path of a library file; it was empty");
+        } else {
+            library = Path.of(lib).toAbsolutePath().normalize();
+            hint = Files.exists(library) ? "" : "hotlib.lib accepts c, rust, or the path of a library file, and \""
+                    + lib + "\" is neither c, rust nor an existing file; waiting for it to appear";
+        }
+        Duration interval = Duration.ofMillis(number(p, "hotlib.interval", 1000, 1, Long.MAX_VALUE));
+        long ticks = number(p, "hotlib.ticks", UNLIMITED_TICKS, 1, Long.MAX_VALUE);
+        Duration settle = Duration.ofMillis(number(p, "hotlib.settle", 200, 0, MAX_SETTLE_MS));
+        String shadowDir = p.getProperty("hotlib.shadowDir", p.getProperty("java.io.tmpdir", "/tmp")).strip();
+        if (shadowDir.isEmpty()) {
+            throw new OptionException("hotlib.shadowDir accepts the path of a folder; it was empty");
+        }
+        Host.Settings host = Host.Settings.watching(library)
+                .withSettle(settle)
+                .withTrustWritable(bool(p, "hotlib.trustWritable"))
+                .withRelease(bool(p, "hotlib.release"))
+                .withShadowParent(Path.of(shadowDir).toAbsolutePath().normalize());
+        return new Options(library, hint, interval, ticks, host);
     }
 
     private static boolean bool(Properties p, String name) throws OptionException {
         String text = p.getProperty(name, "false").strip();
-        return switch (text) {
-            case "true", "" -> true; // a bare -Dname means true
-            case "false" -> false;
-            default -> throw new OptionException(name + " accepts true or false; got \"" + text + "\"");
-        };
+        if (text.equals("true") || text.isEmpty()) {
+            return true; // a bare -Dname means true
+        }
+        if (text.equals("false")) {
+            return false;
+        }
+        throw new OptionException(name + " accepts true or false; got \"" + text + "\"");
     }
 
-    private static long positive(Properties p, String name, long fallback, long min) throws OptionException {
+    private static long number(Properties p, String name, long fallback, long min, long max) throws OptionException {
         String text = p.getProperty(name);
         if (text == null) {
             return fallback;
         }
         try {
             long value = Long.parseLong(text.strip());
-            if (value >= min) {
+            if (value >= min && value <= max) {
                 return value;
             }
         } catch (NumberFormatException notANumber) {
             // reported below, with what the option accepts
         }
-        String accepted = min == 0 ? "a whole number of milliseconds, 0 or more" : "a whole number, 1 or more";
-        if (name.equals("hotlib.ticks")) {
-            accepted = "a whole number of ticks, 1 or more";
-        } else if (min > 0) {
-            accepted = "a whole number of milliseconds, 1 or more";
-        }
-        throw new OptionException(name + " accepts " + accepted + "; got \"" + text + "\"");
+        String unit = name.equals("hotlib.ticks") ? "ticks" : "milliseconds";
+        String range = max == Long.MAX_VALUE ? min + " or more" : "from " + min + " to " + max;
+        throw new OptionException(name + " accepts a whole number of " + unit + ", " + range + "; got \"" + text + "\"");
     }
 
     /** The repository root: hotlib.root, else the nearest folder up from here that holds the ABI header. */

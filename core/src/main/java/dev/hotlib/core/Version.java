@@ -1,13 +1,24 @@
 package dev.hotlib.core;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One version of the library the host has loaded.
  *
  * @param number 1 for the first version loaded, then 2, 3, ...
  * @param source the watched file it came from
- * @param copy the private shadow copy it was loaded from
- * @param sha256 the digest of its bytes, to tell a real change from a relink that changed nothing
+ * @param copy the private shadow copy it was loaded from; empty in release mode, which loads the file itself
  */
-public record Version(int number, Path source, Path copy, String sha256) {}
+public record Version(int number, Path source, Optional<Path> copy) {
+
+    /** The file that was dlopen()ed: the private copy, or in release mode the file itself. */
+    public Path loadedFrom() {
+        return copy.orElse(source);
+    }
+
+    /** Whether this version was loaded in release mode: from its own path, never watched or replaced. */
+    public boolean release() {
+        return copy.isEmpty();
+    }
+}

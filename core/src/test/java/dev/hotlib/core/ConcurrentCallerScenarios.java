@@ -67,17 +67,17 @@ public interface ConcurrentCallerScenarios<S extends HotlibState> extends Scenar
      */
     private CallerResult callUntilStopped(Host<S> host, AtomicBoolean stop) {
         long[] calls = new long[3];
-        try (S mine = backend().newState()) {
+        try (S mine = backend().newState().get()) {
             while (!stop.get()) {
-                int foo = host.call(guest -> {
+                int foo = call(host, guest -> {
                     int f = guest.foo();
                     OptionalInt bar = guest.bar();
-                    String greeting = guest.greeting();
+                    String greeting = guest.greeting().orElseThrow();
                     guest.update(mine);
                     assertEquals(f == 2 ? OptionalInt.of(20) : OptionalInt.empty(), bar, "bar of the same version as foo " + f);
                     assertEquals("variant v" + f, greeting, "greeting of the same version as foo " + f);
                     return f;
-                }).orElseThrow();
+                });
                 calls[foo]++;
             }
             return new CallerResult(calls, mine.frame());

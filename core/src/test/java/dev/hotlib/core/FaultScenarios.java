@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
 
     /** Loads v1 into a new host and runs update() once. */
-    private Host<S> hostRunningV1(Lang lang, Path watched, Options options, RecordingHooks hooks) throws Exception {
+    private Host<S> hostRunningV1(Lang lang, Path watched, Host.Settings options, RecordingHooks hooks) throws Exception {
         Host<S> host = host(options, hooks);
         renameIntoPlace(variant(lang, "v1"), watched);
         assertTrue(host.reloadIfChanged(), "v1 loads: " + hooks.refused);
@@ -42,10 +42,10 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
 
     /** v1 still answers, then v2 is picked up and frame goes on from {@code frames}. */
     private void assertRecovers(Lang lang, Host<S> host, Path watched, long frames) throws Exception {
-        assertEquals(1, host.call(Guest::foo).orElseThrow(), "the previous version keeps answering");
+        assertEquals(1, foo(host), "the previous version keeps answering");
         renameIntoPlace(variant(lang, "v2"), watched);
         assertTrue(host.reloadIfChanged(), "the next good version is picked up");
-        assertEquals(2, host.call(Guest::foo).orElseThrow());
+        assertEquals(2, foo(host));
         update(host);
         assertEquals(frames + 1, host.state().frame(), "frame keeps counting");
     }
@@ -60,7 +60,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             CompletableFuture<Long> caller = Scenarios.inBackground(() -> {
                 long calls = 0;
                 while (!stop.get()) {
-                    host.call(guest -> { guest.foo(); guest.greeting(); return guest.bar(); });
+                    call(host, guest -> { guest.foo(); guest.greeting(); return guest.bar(); });
                     calls++;
                 }
                 return calls;
@@ -78,7 +78,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             stop.set(true);
             assertTrue(caller.join() > 0);
             assertEquals(List.of(), hooks.refused, "nothing half-written was tried");
-            assertEquals(2, host.call(Guest::foo).orElseThrow());
+            assertEquals(2, foo(host));
             update(host);
             assertEquals(2, host.state().frame());
         }
@@ -107,8 +107,8 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
                 Files.move(temp, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 assertFalse(host.reloadIfChanged(), bad.getKey());
                 assertEquals(reasons.size() + 1, hooks.refused.size(), "one line for " + bad.getKey());
-                reasons.add(bad.getKey() + ": " + hooks.refused.getLast());
-                assertEquals(1, host.call(Guest::foo).orElseThrow(), bad.getKey());
+                reasons.add(bad.getKey() + ": " + hooks.refused.get(hooks.refused.size() - 1));
+                assertEquals(1, foo(host), bad.getKey());
             }
             assertTrue(hooks.refused.get(1).contains("empty"), reasons.toString());
             assertRecovers(lang, host, watched, 1);
@@ -126,14 +126,14 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             assertFalse(host.reloadIfChanged());
             assertFalse(host.reloadIfChanged());
             assertEquals(1, hooks.refused.size(), "told once");
-            assertTrue(hooks.refused.getLast().contains("directory"), hooks.refused.getLast());
-            assertEquals(1, host.call(Guest::foo).orElseThrow());
+            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("directory"), hooks.refused.get(hooks.refused.size() - 1));
+            assertEquals(1, foo(host));
 
             Files.delete(watched);
             Files.createSymbolicLink(watched, dir.resolve("nowhere.so"));
             assertFalse(host.reloadIfChanged());
             assertEquals(2, hooks.refused.size());
-            assertTrue(hooks.refused.getLast().contains("symbolic link to " + dir.resolve("nowhere.so")), hooks.refused.getLast());
+            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("symbolic link to " + dir.resolve("nowhere.so")), hooks.refused.get(hooks.refused.size() - 1));
             Files.delete(watched);
             assertRecovers(lang, host, watched, 1);
         }
@@ -148,7 +148,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "---------");
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.getLast().contains("cannot be read"), hooks.refused.getLast());
+            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("cannot be read"), hooks.refused.get(hooks.refused.size() - 1));
             assertRecovers(lang, host, watched, 1);
         }
     }
@@ -187,7 +187,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             }
             builds.join();
             host.reloadIfChanged();
-            assertEquals(3, host.call(Guest::foo).orElseThrow(), "ends on the last version");
+            assertEquals(3, foo(host), "ends on the last version");
             assertTrue(hooks.swapped.size() <= 3, "the settle time skipped most of the ten: " + hooks.order);
             update(host);
             assertEquals(2, host.state().frame());
@@ -205,8 +205,8 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             for (String bad : List.of("abi2", "nofoo", "needsdep")) {
                 renameIntoPlace(variant(lang, bad), watched);
                 assertFalse(host.reloadIfChanged(), bad);
-                assertTrue(hooks.refused.getLast().contains(expected.get(bad)), bad + ": " + hooks.refused.getLast());
-                assertEquals(1, host.call(Guest::foo).orElseThrow());
+                assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains(expected.get(bad)), bad + ": " + hooks.refused.get(hooks.refused.size() - 1));
+                assertEquals(1, foo(host));
             }
             assertEquals(3, hooks.refused.size());
             assertRecovers(lang, host, watched, 1);
@@ -223,12 +223,12 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         try (Host<S> host = host(options(watched), hooks)) {
             Files.createSymbolicLink(watched, a);
             assertTrue(host.reloadIfChanged());
-            assertEquals(1, host.call(Guest::foo).orElseThrow());
+            assertEquals(1, foo(host));
             Path link = dir.resolve("link.tmp");
             Files.createSymbolicLink(link, b);
             Files.move(link, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             assertTrue(host.reloadIfChanged());
-            assertEquals(2, host.call(Guest::foo).orElseThrow());
+            assertEquals(2, foo(host));
         }
     }
 
@@ -240,18 +240,18 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "rw-rw-rw-");
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.getLast().contains("other users can write"), hooks.refused.getLast());
-            assertTrue(hooks.refused.getLast().contains("hotlib.trustWritable"), "says how to opt in");
-            assertEquals(1, host.call(Guest::foo).orElseThrow());
+            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("other users can write"), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("hotlib.trustWritable"), "says how to opt in");
+            assertEquals(1, foo(host));
 
             Files.setPosixFilePermissions(watched, PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.getLast().contains("its folder"), hooks.refused.getLast());
+            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("its folder"), hooks.refused.get(hooks.refused.size() - 1));
         }
         try (Host<S> trusting = host(options(watched).withTrustWritable(true), new RecordingHooks())) {
             assertTrue(trusting.reloadIfChanged(), "loaded when the user opts in");
-            assertEquals(2, trusting.call(Guest::foo).orElseThrow());
+            assertEquals(2, foo(trusting));
         } finally {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }

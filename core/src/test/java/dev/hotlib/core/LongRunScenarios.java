@@ -66,8 +66,8 @@ public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
     private void reloadAndCall(Host<S> host, Path watched, Path version, int foo) throws Exception {
         renameIntoPlace(version, watched);
         assertTrue(host.reloadIfChanged());
-        assertEquals(foo, host.call(Guest::foo).orElseThrow());
-        host.call(Guest::greeting);
+        assertEquals(foo, foo(host));
+        call(host, Pin::greeting);
         update(host);
     }
 

@@ -2,6 +2,7 @@ package dev.hotlib.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,10 +12,17 @@ public final class RecordingHooks implements Hooks {
     public final List<String> waiting = new CopyOnWriteArrayList<>();
     public final List<Version> swapped = new CopyOnWriteArrayList<>();
     public final List<String> refused = new CopyOnWriteArrayList<>();
+    public final List<String> warnings = new CopyOnWriteArrayList<>();
+    /** The versions unloaded, in order; {@link #stillLoaded} those the loader kept all the same. */
+    public final List<Integer> unloaded = new CopyOnWriteArrayList<>();
+    public final List<Integer> stillLoaded = new CopyOnWriteArrayList<>();
+    public final List<String> unloadFailed = new CopyOnWriteArrayList<>();
+    public final List<String> pinned = new CopyOnWriteArrayList<>();
+    public final List<String> leaked = new CopyOnWriteArrayList<>();
     public final List<String> order = new CopyOnWriteArrayList<>();
 
     @Override
-    public void waitingForLibrary(Path file, String buildHint, Optional<Version> running) {
+    public void waitingForLibrary(Path file, Optional<Version> running) {
         waiting.add(file.toString());
         order.add("waiting");
     }
@@ -34,5 +42,33 @@ public final class RecordingHooks implements Hooks {
     public void refused(Path file, String reason, Optional<Version> running) {
         refused.add(reason);
         order.add("refused");
+    }
+
+    @Override
+    public void warning(Version version, String warning) {
+        warnings.add(warning);
+    }
+
+    @Override
+    public void unloaded(Version old, boolean stillLoaded, String likelyCause) {
+        unloaded.add(old.number());
+        if (stillLoaded) {
+            this.stillLoaded.add(old.number());
+        }
+    }
+
+    @Override
+    public void unloadFailed(Version old, Throwable failure) {
+        unloadFailed.add(old.number() + ": " + failure.getMessage());
+    }
+
+    @Override
+    public void pinnedTooLong(Version old, int pins, Instant since) {
+        pinned.add(old.number() + ": " + pins);
+    }
+
+    @Override
+    public void pinsLeaked(Version version, int pins) {
+        leaked.add(version.number() + ": " + pins);
     }
 }

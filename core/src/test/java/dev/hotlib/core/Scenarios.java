@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /** What every group of scenarios needs: the backend under test, and a host watching a file in a temp folder. */
 public interface Scenarios<S extends HotlibState> {
@@ -21,18 +22,30 @@ public interface Scenarios<S extends HotlibState> {
         return dir.resolve(System.mapLibraryName("watched"));
     }
 
-    default Options options(Path watched) {
-        return Options.forLibrary(watched).withSettle(SETTLE);
+    default Host.Settings options(Path watched) {
+        return Host.Settings.watching(watched).withSettle(SETTLE);
     }
 
-    default Host<S> host(Options options, RecordingHooks hooks) throws IOException {
-        return new Host<>(backend(), options, hooks);
+    default Host<S> host(Host.Settings settings, RecordingHooks hooks) {
+        return new Host<>(backend(), settings, hooks);
+    }
+
+    /** Pins the current version, makes {@code calls} through the pin, and releases it. */
+    default <R> R call(Host<S> host, Function<Pin<S>, R> calls) {
+        try (Pin<S> pin = host.pin()) {
+            return calls.apply(pin);
+        }
+    }
+
+    /** foo() of the current version. */
+    default int foo(Host<S> host) {
+        return call(host, Pin::foo);
     }
 
     /** Runs update() once on the current version. */
     default void update(Host<S> host) {
-        host.call(guest -> {
-            guest.update(host.state());
+        call(host, pin -> {
+            pin.update(host.state());
             return null;
         });
     }
@@ -43,13 +56,15 @@ public interface Scenarios<S extends HotlibState> {
      */
     static <T> CompletableFuture<T> inBackground(Callable<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
+        Thread thread = new Thread(() -> {
             try {
                 result.complete(task.call());
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
         });
+        thread.setDaemon(true);
+        thread.start();
         return result;
     }
 
@@ -60,7 +75,7 @@ public interface Scenarios<S extends HotlibState> {
             for (int offset = 0; offset < bytes.length; offset += step) {
                 out.write(bytes, offset, Math.min(step, bytes.length - offset));
                 out.flush();
-                Thread.sleep(pause);
+                Thread.sleep(pause.toMillis());
             }
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);

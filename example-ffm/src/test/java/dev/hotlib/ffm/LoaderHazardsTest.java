@@ -1,4 +1,4 @@
-package dev.hotlib.core;
+package dev.hotlib.ffm;
 
 import static dev.hotlib.core.Natives.renameIntoPlace;
 import static dev.hotlib.core.Natives.variant;
@@ -60,7 +60,6 @@ class LoaderHazardsTest {
     void dlopenOfALibraryCutShortKillsTheJvm() throws Exception {
         byte[] whole = Files.readAllBytes(variant(Lang.C, "v2"));
         Path lib = Files.write(dir.resolve("libcut.so"), Arrays.copyOf(whole, whole.length / 2));
-        assertTrue(ElfCheck.problem(Files.readAllBytes(lib)).isPresent(), "the host refuses this file before dlopen");
         assertDiesOfSigbus("open", lib);
     }
 

@@ -1,0 +1,228 @@
+package dev.hotlib.ffm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.hotlib.core.Abi;
+import dev.hotlib.core.Guest;
+import dev.hotlib.core.LoadException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One loaded version of the library, with the JDK's Foreign Function &amp; Memory API.
+ *
+ * <p>Not {@code SymbolLookup.libraryLookup}: it opens the library lazily (RTLD_LAZY), so a function that is
+ * declared but defined nowhere loads fine and kills the JVM at its first call, and its shared arena's close
+ * performs a handshake with every thread. Instead this calls dlopen() itself, through FFM, with RTLD_NOW.
+ * Each function's downcall handle is bound once, for the whole program, without an address; each version
+ * keeps only its symbols' addresses. The host's pins, not an arena, keep a version mapped while it is called.
+ */
+final class FfmHotlib implements Guest<FfmState> {
+
+    // 1. The binding: hotlib.h's functions, each a downcall handle that takes the function's address first.
+    static final class Binding {
+        private static final Linker LINKER = Linker.nativeLinker();
+        static final MethodHandle ABI_VERSION = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));  // int32_t abi_version(void);
+        static final MethodHandle FOO = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));          // int32_t foo(void);
+        static final MethodHandle BAR = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));          // int32_t bar(void);
+        static final MethodHandle GREETING = LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS));      // const char *greeting(void);
+        static final MethodHandle UPDATE = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS));    // void update(hotlib_state *state);
+
+        // <dlfcn.h>, from the C library the JVM already has loaded.
+        private static final SymbolLookup LIBC = LINKER.defaultLookup();
+        static final MethodHandle DLOPEN = LINKER.downcallHandle(LIBC.find("dlopen").orElseThrow(),      // void *dlopen(const char *file, int mode);
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle DLSYM = LINKER.downcallHandle(LIBC.find("dlsym").orElseThrow(),        // void *dlsym(void *handle, const char *name);
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle DLCLOSE = LINKER.downcallHandle(LIBC.find("dlclose").orElseThrow(),    // int dlclose(void *handle);
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle DLERROR = LINKER.downcallHandle(LIBC.find("dlerror").orElseThrow(),    // char *dlerror(void);
+                FunctionDescriptor.of(ADDRESS));
+        static final int RTLD_NOW = 0x2;       // <dlfcn.h> on Linux
+        static final int RTLD_NOLOAD = 0x4;
+        static final int RTLD_LOCAL = 0;
+
+        private Binding() {}
+    }
+
+    private final Path file;
+    private final MemorySegment library;     // void *handle, from dlopen()
+    private final MemorySegment abiVersion;  // the symbols' addresses
+    private final MemorySegment foo;
+    private final MemorySegment bar;         // NULL when this version does not export bar
+    private final MemorySegment greeting;
+    private final MemorySegment update;
+    private boolean closed;
+
+    // 2. Load and probe.
+
+    /** dlopen()s {@code file} with RTLD_NOW | RTLD_LOCAL and looks up every function of hotlib.h. */
+    static FfmHotlib load(Path file) throws LoadException {
+        MemorySegment library = dlopen(file, Binding.RTLD_NOW | Binding.RTLD_LOCAL);
+        if (library.equals(MemorySegment.NULL)) {
+            throw new LoadException("it could not be loaded (" + dlerror(file) + ")");
+        }
+        try {
+            return new FfmHotlib(file, library);
+        } catch (LoadException | RuntimeException | Error e) {
+            dlclose(library);
+            throw e;
+        }
+    }
+
+    private FfmHotlib(Path file, MemorySegment library) throws LoadException {
+        this.file = file;
+        this.library = library;
+        this.abiVersion = required(library, "abi_version");
+        this.foo = required(library, "foo");
+        this.bar = dlsym(library, Abi.OPTIONAL_SYMBOL);
+        this.greeting = required(library, "greeting");
+        this.update = required(library, "update");
+    }
+
+    private static MemorySegment required(MemorySegment library, String name) throws LoadException {
+        MemorySegment address = dlsym(library, name);
+        if (address.equals(MemorySegment.NULL)) {
+            throw LoadException.missingSymbol(name);
+        }
+        return address;
+    }
+
+    // 3. The calls: a plain call into this version.
+
+    @Override
+    public int abiVersion() {
+        checkOpen();
+        try {
+            return (int) Binding.ABI_VERSION.invokeExact(abiVersion);
+        } catch (Throwable t) {
+            throw failed("abi_version", t);
+        }
+    }
+
+    @Override
+    public int foo() {
+        checkOpen();
+        try {
+            return (int) Binding.FOO.invokeExact(foo);
+        } catch (Throwable t) {
+            throw failed("foo", t);
+        }
+    }
+
+    @Override
+    public OptionalInt bar() {
+        checkOpen();
+        if (bar.equals(MemorySegment.NULL)) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of((int) Binding.BAR.invokeExact(bar));
+        } catch (Throwable t) {
+            throw failed("bar", t);
+        }
+    }
+
+    @Override
+    public Optional<String> greeting() {
+        checkOpen();
+        MemorySegment text;
+        try {
+            text = (MemorySegment) Binding.GREETING.invokeExact(greeting);
+        } catch (Throwable t) {
+            throw failed("greeting", t);
+        }
+        // A zero-length segment comes back: read up to the NUL while this version is mapped.
+        return text.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(text.reinterpret(Long.MAX_VALUE).getString(0));
+    }
+
+    @Override
+    public void update(FfmState state) {
+        checkOpen();
+        try {
+            Binding.UPDATE.invokeExact(update, state.segment());
+        } catch (Throwable t) {
+            throw failed("update", t);
+        }
+    }
+
+    // 4. Unload.
+
+    /** dlclose()s this version; every call then throws IllegalStateException. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (dlclose(library) != 0) {
+                throw new IllegalStateException("dlclose() failed: " + dlerror(file));
+            }
+        }
+    }
+
+    /** Asks the loader, without loading anything, whether it still has this version. */
+    @Override
+    public boolean stillLoaded() {
+        MemorySegment again = dlopen(file, Binding.RTLD_NOW | Binding.RTLD_NOLOAD);
+        if (again.equals(MemorySegment.NULL)) {
+            return false;
+        }
+        dlclose(again);
+        return true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("version " + file + " was unloaded");
+        }
+    }
+
+    private static IllegalStateException failed(String function, Throwable t) {
+        return t instanceof IllegalStateException e ? e : new IllegalStateException(function + "() failed", t);
+    }
+
+    private static MemorySegment dlopen(Path file, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (MemorySegment) Binding.DLOPEN.invokeExact(arena.allocateFrom(file.toString()), mode);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dlopen() failed", t);
+        }
+    }
+
+    private static MemorySegment dlsym(MemorySegment library, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (MemorySegment) Binding.DLSYM.invokeExact(library, arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw new IllegalStateException("dlsym() failed", t);
+        }
+    }
+
+    private static int dlclose(MemorySegment library) {
+        try {
+            return (int) Binding.DLCLOSE.invokeExact(library);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dlclose() failed", t);
+        }
+    }
+
+    /** What the loader said last, without the file's path it starts with. */
+    private static String dlerror(Path file) {
+        try {
+            MemorySegment message = (MemorySegment) Binding.DLERROR.invokeExact();
+            if (message.equals(MemorySegment.NULL)) {
+                return "the loader gave no reason";
+            }
+            String text = message.reinterpret(Long.MAX_VALUE).getString(0);
+            return text.startsWith(file + ": ") ? text.substring(file.toString().length() + 2) : text;
+        } catch (Throwable t) {
+            return "the loader gave no reason";
+        }
+    }
+}
