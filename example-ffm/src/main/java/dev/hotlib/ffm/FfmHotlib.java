@@ -25,7 +25,7 @@ import java.util.OptionalInt;
  * Each function's downcall handle is bound once, for the whole program, without an address; each version
  * keeps only its symbols' addresses. The host's pins, not an arena, keep a version mapped while it is called.
  */
-final class FfmHotlib implements Guest<FfmState> {
+public final class FfmHotlib implements Guest<FfmState> {
 
     // 1. The binding: hotlib.h's functions, each a downcall handle that takes the function's address first.
     static final class Binding {
@@ -46,6 +46,18 @@ final class FfmHotlib implements Guest<FfmState> {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle DLERROR = LINKER.downcallHandle(LIBC.find("dlerror").orElseThrow(),    // char *dlerror(void);
                 FunctionDescriptor.of(ADDRESS));
+        // The same five with Linker.Option.critical(false), for loadCritical: no thread-state transition.
+        static final class Critical {
+            private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+            static final MethodHandle ABI_VERSION = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT), CRITICAL);
+            static final MethodHandle FOO = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT), CRITICAL);
+            static final MethodHandle BAR = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT), CRITICAL);
+            static final MethodHandle GREETING = LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS), CRITICAL);
+            static final MethodHandle UPDATE = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS), CRITICAL);
+
+            private Critical() {}
+        }
+
         static final int RTLD_NOW = 0x2;       // <dlfcn.h> on Linux
         static final int RTLD_NOLOAD = 0x4;
         static final int RTLD_LOCAL = 0;
@@ -60,26 +72,40 @@ final class FfmHotlib implements Guest<FfmState> {
     private final MemorySegment bar;         // NULL when this version does not export bar
     private final MemorySegment greeting;
     private final MemorySegment update;
+    private final boolean critical;          // calls through Binding.Critical's handles
     private boolean closed;
 
     // 2. Load and probe.
 
     /** dlopen()s {@code file} with RTLD_NOW | RTLD_LOCAL and looks up every function of hotlib.h. */
-    static FfmHotlib load(Path file) throws LoadException {
+    public static FfmHotlib load(Path file) throws LoadException {
+        return load(file, false);
+    }
+
+    /**
+     * {@link #load}, with every call made with {@code Linker.Option.critical(false)}: no transition out of
+     * Java, so a call that runs long or blocks holds up the garbage collector. Public for the benchmarks.
+     */
+    public static FfmHotlib loadCritical(Path file) throws LoadException {
+        return load(file, true);
+    }
+
+    private static FfmHotlib load(Path file, boolean critical) throws LoadException {
         MemorySegment library = dlopen(file, Binding.RTLD_NOW | Binding.RTLD_LOCAL);
         if (library.equals(MemorySegment.NULL)) {
             throw new LoadException("it could not be loaded (" + dlerror(file) + ")");
         }
         try {
-            return new FfmHotlib(file, library);
+            return new FfmHotlib(file, library, critical);
         } catch (LoadException | RuntimeException | Error e) {
             dlclose(library);
             throw e;
         }
     }
 
-    private FfmHotlib(Path file, MemorySegment library) throws LoadException {
+    private FfmHotlib(Path file, MemorySegment library, boolean critical) throws LoadException {
         this.file = file;
+        this.critical = critical;
         this.library = library;
         this.abiVersion = required(library, "abi_version");
         this.foo = required(library, "foo");
@@ -102,7 +128,8 @@ final class FfmHotlib implements Guest<FfmState> {
     public int abiVersion() {
         checkOpen();
         try {
-            return (int) Binding.ABI_VERSION.invokeExact(abiVersion);
+            return critical ? (int) Binding.Critical.ABI_VERSION.invokeExact(abiVersion)
+                    : (int) Binding.ABI_VERSION.invokeExact(abiVersion);
         } catch (Throwable t) {
             throw failed("abi_version", t);
         }
@@ -112,7 +139,7 @@ final class FfmHotlib implements Guest<FfmState> {
     public int foo() {
         checkOpen();
         try {
-            return (int) Binding.FOO.invokeExact(foo);
+            return critical ? (int) Binding.Critical.FOO.invokeExact(foo) : (int) Binding.FOO.invokeExact(foo);
         } catch (Throwable t) {
             throw failed("foo", t);
         }
@@ -125,7 +152,8 @@ final class FfmHotlib implements Guest<FfmState> {
             return OptionalInt.empty();
         }
         try {
-            return OptionalInt.of((int) Binding.BAR.invokeExact(bar));
+            int answer = critical ? (int) Binding.Critical.BAR.invokeExact(bar) : (int) Binding.BAR.invokeExact(bar);
+            return OptionalInt.of(answer);
         } catch (Throwable t) {
             throw failed("bar", t);
         }
@@ -136,7 +164,8 @@ final class FfmHotlib implements Guest<FfmState> {
         checkOpen();
         MemorySegment text;
         try {
-            text = (MemorySegment) Binding.GREETING.invokeExact(greeting);
+            text = critical ? (MemorySegment) Binding.Critical.GREETING.invokeExact(greeting)
+                    : (MemorySegment) Binding.GREETING.invokeExact(greeting);
         } catch (Throwable t) {
             throw failed("greeting", t);
         }
@@ -148,7 +177,11 @@ final class FfmHotlib implements Guest<FfmState> {
     public void update(FfmState state) {
         checkOpen();
         try {
-            Binding.UPDATE.invokeExact(update, state.segment());
+            if (critical) {
+                Binding.Critical.UPDATE.invokeExact(update, state.segment());
+            } else {
+                Binding.UPDATE.invokeExact(update, state.segment());
+            }
         } catch (Throwable t) {
             throw failed("update", t);
         }

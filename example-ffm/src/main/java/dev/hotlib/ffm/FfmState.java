@@ -12,7 +12,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
 /** The host's {@code hotlib_state}, a segment laid out by {@link #LAYOUT} in an arena the host owns. */
-final class FfmState implements HotlibState {
+public final class FfmState implements HotlibState {
     /** typedef struct hotlib_state { int64_t frame; double value; } hotlib_state; */
     static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_LONG.withName("frame"),
@@ -22,6 +22,9 @@ final class FfmState implements HotlibState {
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment segment = arena.allocate(LAYOUT); // zeroed
+
+    /** A zeroed state in a shared arena of its own (the host makes one; public for the benchmarks). */
+    public FfmState() {}
 
     MemorySegment segment() {
         return segment;
