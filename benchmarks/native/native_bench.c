@@ -2,13 +2,18 @@
  * The native baselines the Java benchmarks are compared with (benchmarks/run runs it):
  *  - the cost of calling foo(), greeting() (+ copying the string) and update(&state) through a function
  *    pointer taken with dlsym(), in ns per call: what C code pays for the same calls;
- *  - the reload cycle the Java host does, in microseconds, per library: write a fresh copy of the file,
- *    dlopen + dlsym every function + abi_version(), dlclose, unlink.
- * Prints JSON on stdout.   usage: hotlib_native_bench LIB_C LIB_RUST TMPDIR [rounds-scale]
+ *  - the reload cycle the Java host does, in microseconds, per library (C, Rust, and the 200 MB C library):
+ *    copy the file to a fresh name with the OS's own copy (copy_file_range), dlopen + dlsym every function +
+ *    abi_version(), dlclose, unlink;
+ *  - for the 200 MB library, `cp` of the same file (the program, started and waited for), in microseconds.
+ * Prints JSON on stdout.   usage: hotlib_native_bench LIB_C LIB_RUST LIB_BIG TMPDIR [rounds-scale]
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +40,10 @@ static double quantile(double *v, int n, double q) {
 }
 
 static void print_stats(const char *name, double *v, int n, int last) {
-    double p5 = quantile(v, n, 0.05), p50 = quantile(v, n, 0.5), p95 = quantile(v, n, 0.95), p99 = quantile(v, n, 0.99);
-    printf("      \"%s\": {\"median\": %.4f, \"p5\": %.4f, \"p95\": %.4f, \"p99\": %.4f, \"n\": %d}%s\n",
-           name, p50, p5, p95, p99, n, last ? "" : ",");
+    double min = quantile(v, n, 0), p5 = quantile(v, n, 0.05), p50 = quantile(v, n, 0.5);
+    double p95 = quantile(v, n, 0.95), p99 = quantile(v, n, 0.99);
+    printf("      \"%s\": {\"median\": %.4f, \"min\": %.4f, \"p5\": %.4f, \"p95\": %.4f, \"p99\": %.4f,"
+           " \"n\": %d}%s\n", name, p50, min, p5, p95, p99, n, last ? "" : ",");
 }
 
 static void *must_sym(void *lib, const char *name) {
@@ -92,31 +98,31 @@ static void call_costs(const char *lib_path, int batches) {
     dlclose(lib);
 }
 
-static char *read_file(const char *path, size_t *size) {
-    FILE *in = fopen(path, "rb");
-    if (!in) { perror(path); exit(1); }
-    fseek(in, 0, SEEK_END);
-    *size = (size_t)ftell(in);
-    rewind(in);
-    char *bytes = malloc(*size);
-    if (fread(bytes, 1, *size, in) != *size) { perror(path); exit(1); }
-    fclose(in);
-    return bytes;
+/* Copies `from` to a new file `to` with copy_file_range, as Files.copy and cp do on Linux. */
+static void copy_file(const char *from, const char *to) {
+    int in = open(from, O_RDONLY);
+    struct stat st;
+    if (in < 0 || fstat(in, &st) != 0) { perror(from); exit(1); }
+    int out = open(to, O_CREAT | O_EXCL | O_WRONLY, 0700);
+    if (out < 0) { perror(to); exit(1); }
+    for (off_t left = st.st_size; left > 0;) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+        if (n <= 0) { perror(to); exit(1); }
+        left -= n;
+    }
+    if (close(out) != 0 || close(in) != 0) { perror(to); exit(1); }
 }
 
 /* µs per phase of the reload cycle, one sample per cycle, each cycle with a fresh file name. */
-static void reload_cycle(const char *name, const char *lib_path, const char *tmp, int cycles, int last) {
+static void reload_cycle(const char *name, const char *lib_path, const char *tmp, int cycles, int warmups) {
     static const char *symbols[] = {"abi_version", "foo", "bar", "greeting", "update"};
-    size_t size;
-    char *bytes = read_file(lib_path, &size);
     double *phase[4];
     for (int p = 0; p < 4; p++) phase[p] = malloc(sizeof(double) * cycles);
     char path[4096];
-    for (int c = -20; c < cycles; c++) { /* 20 cycles of warm-up */
-        snprintf(path, sizeof path, "%s/native-%s-%d-%d.so", tmp, name, (int)getpid(), c + 20);
+    for (int c = -warmups; c < cycles; c++) {
+        snprintf(path, sizeof path, "%s/native-%s-%d-%d.so", tmp, name, (int)getpid(), c + warmups);
         double t0 = now_ns();
-        int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0700);
-        if (fd < 0 || write(fd, bytes, size) != (ssize_t)size || close(fd) != 0) { perror(path); exit(1); }
+        copy_file(lib_path, path);
         double t1 = now_ns();
         void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         if (!lib) { fprintf(stderr, "%s\n", dlerror()); exit(1); }
@@ -139,23 +145,50 @@ static void reload_cycle(const char *name, const char *lib_path, const char *tmp
     print_stats("loadBind", phase[1], cycles, 0);
     print_stats("unload", phase[2], cycles, 0);
     print_stats("cycle", phase[3], cycles, 1);
-    printf("    }%s\n", last ? "" : ",");
+    printf("    },\n");
     for (int p = 0; p < 4; p++) free(phase[p]);
-    free(bytes);
+}
+
+/* µs per `cp FROM TMP/cp-N.so`: the program started, run and waited for, as a shell would; then unlinked. */
+static void cp_times(const char *from, const char *tmp, int runs) {
+    extern char **environ;
+    double *v = malloc(sizeof(double) * runs);
+    char path[4096];
+    for (int r = -2; r < runs; r++) {
+        snprintf(path, sizeof path, "%s/cp-%d-%d.so", tmp, (int)getpid(), r + 2);
+        char *argv[] = {"cp", (char *)from, path, NULL};
+        pid_t pid;
+        int status;
+        double t0 = now_ns();
+        if (posix_spawnp(&pid, "cp", NULL, NULL, argv, environ) != 0 || waitpid(pid, &status, 0) != pid
+            || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "cp %s %s failed\n", from, path);
+            exit(1);
+        }
+        double t1 = now_ns();
+        unlink(path);
+        if (r >= 0) v[r] = (t1 - t0) / 1e3;
+    }
+    print_stats("cp", v, runs, 1);
+    free(v);
 }
 
 int main(int argc, char **argv) {
-    if (argc < 4) {
-        fprintf(stderr, "usage: %s LIB_C LIB_RUST TMPDIR [scale]\n", argv[0]);
+    if (argc < 5) {
+        fprintf(stderr, "usage: %s LIB_C LIB_RUST LIB_BIG TMPDIR [scale]\n", argv[0]);
         return 2;
     }
-    int scale = argc > 4 ? atoi(argv[4]) : 1;
+    const char *tmp = argv[4];
+    int scale = argc > 5 ? atoi(argv[5]) : 1;
     if (scale < 1) scale = 1;
     printf("{\n  \"unit\": {\"calls\": \"ns/call\", \"reload\": \"us\"},\n");
     call_costs(argv[1], 25 * scale);
     printf("  \"reload\": {\n");
-    reload_cycle("c", argv[1], argv[3], 300 * scale, 0);
-    reload_cycle("rust", argv[2], argv[3], 300 * scale, 1);
-    printf("  }\n}\n");
+    reload_cycle("c", argv[1], tmp, 300 * scale, 20);
+    reload_cycle("rust", argv[2], tmp, 300 * scale, 20);
+    reload_cycle("big", argv[3], tmp, 15 * scale, 2);
+    printf("    \"bigCp\": {\n");
+    cp_times(argv[3], tmp, 15 * scale);
+    printf("    }\n  }\n}\n");
     return 0;
 }

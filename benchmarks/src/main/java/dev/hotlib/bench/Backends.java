@@ -1,24 +1,28 @@
 package dev.hotlib.bench;
 
 import dev.hotlib.core.Backend;
-import dev.hotlib.ffm.FfmBackend;
-import dev.hotlib.javacpp.JavacppBackend;
-import dev.hotlib.jna.JnaBackend;
-import dev.hotlib.jnr.JnrBackend;
+import dev.hotlib.ffm.FfmHotlib;
+import dev.hotlib.ffm.FfmState;
 
-/** The four backends by the names the benchmarks' parameters use. */
+/** The backends by the names the benchmarks' parameters use, built from each example's public binding. */
 public final class Backends {
-    public static final String[] NAMES = {"FFM", "JNA", "JNR", "JavaCPP"};
+    public static final String[] NAMES = {"FFM"};
 
     private Backends() {}
 
+    /** Prints the names, one a line, for benchmarks/run. */
+    public static void main(String[] args) {
+        for (String name : NAMES) {
+            System.out.println(name);
+        }
+    }
+
     public static Backend<?> of(String name) {
-        return switch (name) {
-            case "FFM" -> new FfmBackend();
-            case "JNA" -> new JnaBackend();
-            case "JNR" -> new JnrBackend();
-            case "JavaCPP" -> new JavacppBackend();
-            default -> throw new IllegalArgumentException("no backend " + name);
-        };
+        switch (name) {
+            case "FFM":
+                return new Backend<>("FFM", FfmState::new, FfmHotlib::load);
+            default:
+                throw new IllegalArgumentException("no backend " + name);
+        }
     }
 }

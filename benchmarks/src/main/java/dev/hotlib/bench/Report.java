@@ -1,81 +1,82 @@
 package dev.hotlib.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns one run's raw results (RUN/jmh.json, native.json, harness.json, meta.json) into the Markdown tables
- * and the SVG chart. Every number in them comes from those files.   usage: Report RUN-DIR OUT.md OUT.svg
+ * Turns one run's raw results (RUN/jmh.json, native.json, harness-BACKEND.json, meta.json) into RESULTS.md,
+ * chart.svg and the README's headline table. Every number in them comes from those files.
+ *   usage: Report RUN-DIR OUT.md OUT.svg [README.md]
  */
 public final class Report {
     static final String[] BACKENDS = {"FFM", "JNA", "JNR", "JavaCPP"};
-    static final String[] FUNCTIONS = {"foo", "greeting", "update"};
-    /** The bindings measured per backend, fastest kind first, and how each is described. */
-    static final Map<String, String> BINDINGS = new LinkedHashMap<>();
+    static final String[] LIBS = {"c", "rust", "big"};
+    static final Map<String, String> CLASSES = Map.of("FFM", "FfmCalls", "JNA", "JnaCalls", "JNR", "JnrCalls",
+            "JavaCPP", "JavacppCalls");
+    static final Map<String, String> STATIC_KIND = Map.of("FFM", "static final downcall handle",
+            "JNA", "direct mapping (Native.register)", "JNR", "interface with @IgnoreError, static final",
+            "JavaCPP", "static native linked at build");
+    static final Map<String, Double> PINNED_GOAL = Map.of("FFM", 1.2, "JNA", 1.2, "JNR", 1.2, "JavaCPP", 1.3);
 
-    static {
-        BINDINGS.put("static", "static: the backend's fastest binding, library loaded for good");
-        BINDINGS.put("critical", "static, Linker.Option.critical(false) (FFM)");
-        BINDINGS.put("fast", "reloadable fast path, FastFfm (FFM)");
-        BINDINGS.put("fastCritical", "reloadable fast path with critical(false) (FFM)");
-        BINDINGS.put("unguarded", "FastFfm's call site without the arena guard: unsafe, shows the guard's cost (FFM)");
-        BINDINGS.put("guarded", "reloadable guest behind an in-flight count (InFlight): a lock-free guard");
-        BINDINGS.put("guest", "reloadable guest alone, no lock");
-        BINDINGS.put("host", "reloadable as the examples call it: Host.call + guest");
-    }
+    /** A call's cost: JMH's score and 99.9% error, and the fastest iteration (the least disturbed). */
+    record Call(double score, double error, double best) {}
 
-    static final Map<String, String> STATIC_KIND = Map.of("FFM", "static final downcall handle", "JNA", "direct mapping (Native.register)",
-            "JNR", "interface with @IgnoreError", "JavaCPP", "static natives linked at build");
-
-    /** A figure and its spread: JMH's score and 99.9% error, or a median and a percentile range. */
-    record Figure(double value, double low, double high) {
-        static Figure ofJmh(Map<String, Object> metric) {
-            double score = num(metric.get("score"));
-            double error = num(metric.get("scoreError"));
-            return new Figure(score, Double.isNaN(error) ? score : Math.max(score - error, 0), Double.isNaN(error) ? score : score + error);
+    /** One line of the headline table: a measured ratio against its goal (NaN: reported, no goal). */
+    record Goal(String what, String backend, double figure, String unit, double base, String against,
+                double goal) {
+        double ratio() {
+            return figure / base;
         }
 
-        String plusMinus() {
-            return fmt(value) + " ± " + fmt((high - low) / 2);
+        boolean measured() {
+            return !Double.isNaN(figure) && !Double.isNaN(base);
         }
 
-        String range() {
-            return fmt(value) + " (" + fmt(low) + "–" + fmt(high) + ")";
-        }
-
-        /** this / base, with the range the two spreads allow. */
-        String over(Figure base) {
-            return ratio(value / base.value) + " (" + ratio(low / base.high) + "–" + ratio(high / Math.max(base.low, 1e-9)) + ")";
-        }
-    }
-
-    private final Map<String, Map<String, Object>> jmh = new LinkedHashMap<>(); // "FfmCalls.host_foo" or "Reload.swap FFM c"
-    private final Map<String, Object> nat;
-    private final Map<String, Object> harness;
-    private final Map<String, Object> meta;
-    private final String runtime;
-    private final Path run;
-
-    @SuppressWarnings("unchecked")
-    Report(Path run) throws Exception {
-        this.run = run;
-        for (Object o : (List<Object>) Json.parse(Files.readString(run.resolve("jmh.json")))) {
-            Map<String, Object> r = (Map<String, Object>) o;
-            String name = (String) r.get("benchmark");
-            String key = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-            Map<String, Object> params = (Map<String, Object>) r.get("params");
-            if (params != null) {
-                key += " " + (params.containsKey("backend") ? params.get("backend") + " " : "") + params.get("lib");
+        String verdict() {
+            if (!measured()) {
+                return "not measured";
             }
-            jmh.put(key, r);
+            if (Double.isNaN(goal)) {
+                return "reported";
+            }
+            return ratio() <= goal ? "**met**" : "**missed**";
         }
-        nat = (Map<String, Object>) Json.parse(Files.readString(run.resolve("native.json")));
-        harness = (Map<String, Object>) Json.parse(Files.readString(run.resolve("harness.json")));
-        meta = (Map<String, Object>) Json.parse(Files.readString(run.resolve("meta.json")));
+    }
+
+    private final Map<String, JsonNode> jmh = new LinkedHashMap<>();  // "FfmCalls.pinned_foo", "Reload.swap FFM c"
+    private final Map<String, JsonNode> harness = new LinkedHashMap<>();
+    private final JsonNode nat;
+    private final JsonNode meta;
+    private final String runtime;
+
+    Report(Path run) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        for (JsonNode result : json.readTree(run.resolve("jmh.json").toFile())) {
+            String name = result.get("benchmark").asText();
+            String key = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            JsonNode params = result.get("params");
+            if (params != null) {
+                key += " " + params.path("backend").asText("") + " " + params.path("lib").asText("big");
+            }
+            jmh.put(key, result);
+        }
+        for (String backend : BACKENDS) {
+            Path file = run.resolve("harness-" + backend + ".json");
+            if (Files.exists(file)) {
+                harness.put(backend, json.readTree(file.toFile()));
+            }
+        }
+        nat = json.readTree(run.resolve("native.json").toFile());
+        meta = json.readTree(run.resolve("meta.json").toFile());
         Path seconds = run.resolve("runtime.txt");
         runtime = Files.exists(seconds) ? Files.readString(seconds).strip() : "?";
     }
@@ -86,7 +87,7 @@ public final class Report {
         Path svg = Path.of(args[2]).toAbsolutePath();
         Report report = new Report(run);
         Files.writeString(md, report.markdown(md.getParent().relativize(run), md.getParent().relativize(svg)));
-        Files.writeString(svg, new Chart(report).svg());
+        Files.writeString(svg, new Chart(report.goals()).svg());
         if (args.length > 3) {
             report.updateReadme(Path.of(args[3]));
         }
@@ -96,287 +97,257 @@ public final class Report {
     static final String README_END = "<!-- end of the generated headline table -->\n";
 
     /** Replaces the headline table between the README's markers with this run's (the same as RESULTS.md's). */
-    void updateReadme(Path readme) throws java.io.IOException {
+    void updateReadme(Path readme) throws IOException {
         String text = Files.readString(readme);
         int begin = text.indexOf(README_BEGIN);
         int end = text.indexOf(README_END);
         if (begin < 0 || end < begin) {
             throw new IllegalStateException(readme + " has no generated-table markers: " + README_BEGIN.strip());
         }
-        StringBuilder table = new StringBuilder();
-        headlineTable(table);
+        String table = headline() + "\n";
         Files.writeString(readme, text.substring(0, begin + README_BEGIN.length()) + table + text.substring(end));
     }
 
-    // ---- lookups
+    // ---- the figures
 
-    static String className(String backend) {
-        return switch (backend) {
-            case "FFM" -> "FfmCalls";
-            case "JNA" -> "JnaCalls";
-            case "JNR" -> "JnrCalls";
-            case "JavaCPP" -> "JavacppCalls";
-            default -> "Baseline";
-        };
+    Call call(String backend, String binding) {
+        return result(CLASSES.getOrDefault(backend, "Baseline") + "." + binding + "_foo");
     }
 
-    /** The call cost of {@code binding}_{@code function} for {@code backend}, or null if not measured. */
-    @SuppressWarnings("unchecked")
-    Figure call(String backend, String binding, String function) {
-        Map<String, Object> r = jmh.get(className(backend) + "." + binding + "_" + function);
-        return r == null ? null : Figure.ofJmh((Map<String, Object>) r.get("primaryMetric"));
-    }
-
-    /** A reload phase (shadowCopy, loadBind, unload, swap): mean ± error, or null. */
-    @SuppressWarnings("unchecked")
-    Figure reload(String phase, String backend, String lib) {
-        Map<String, Object> r = jmh.get("Reload." + phase + " " + (backend == null ? "" : backend + " ") + lib);
-        return r == null ? null : Figure.ofJmh((Map<String, Object>) r.get("primaryMetric"));
-    }
-
-    /** A reload phase's median, with the fastest shot and the p99 as its range (JMH's percentiles of the single shots). */
-    @SuppressWarnings("unchecked")
-    Figure reloadMedian(String phase, String backend, String lib) {
-        Map<String, Object> r = jmh.get("Reload." + phase + " " + (backend == null ? "" : backend + " ") + lib);
-        if (r == null) {
+    /** A call benchmark by its key, such as "FfmCalls.pinned_foo"; null when this run does not have it. */
+    Call result(String key) {
+        JsonNode result = jmh.get(key);
+        if (result == null) {
             return null;
         }
-        Map<String, Object> p = (Map<String, Object>) ((Map<String, Object>) r.get("primaryMetric")).get("scorePercentiles");
-        return new Figure(num(p.get("50.0")), num(p.get("0.0")), num(p.get("99.0")));
-    }
-
-    /** A native figure: median (p5–p95). */
-    @SuppressWarnings("unchecked")
-    Figure nativeFigure(String group, String... path) {
-        Map<String, Object> m = (Map<String, Object>) nat.get(group);
-        for (String p : path) {
-            m = (Map<String, Object>) m.get(p);
+        JsonNode metric = result.get("primaryMetric");
+        double best = Double.MAX_VALUE;
+        for (JsonNode fork : metric.get("rawData")) {
+            for (JsonNode iteration : fork) {
+                best = Math.min(best, iteration.asDouble());
+            }
         }
-        return new Figure(num(m.get("median")), num(m.get("p5")), num(m.get("p95")));
+        return new Call(metric.get("score").asDouble(), metric.get("scoreError").asDouble(Double.NaN), best);
     }
 
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> harness(String part) {
-        return (List<Map<String, Object>>) (List<?>) harness.get(part);
+    double best(String backend, String binding) {
+        Call call = call(backend, binding);
+        return call == null ? Double.NaN : call.best();
+    }
+
+    /** A single-shot benchmark's percentile (JMH's scorePercentiles: "50.0", "99.0"), microseconds. */
+    double shot(String benchmark, String backend, String lib, String percentile) {
+        JsonNode result = jmh.get(benchmark + " " + backend + " " + lib);
+        return result == null ? Double.NaN : result.get("primaryMetric").get("scorePercentiles").get(percentile).asDouble();
+    }
+
+    double swap(String backend, String lib) {
+        return shot(lib.equals("big") ? "BigReload.swap" : "Reload.swap", backend, lib, "50.0");
+    }
+
+    /** A figure of the C harness: native.json's {@code section.name.stat}. */
+    double c(String section, String name, String stat) {
+        return nat.path(section).path(name).path(stat).asDouble(Double.NaN);
+    }
+
+    double cCycle(String lib) {
+        return cReload(lib, "cycle", "median");
+    }
+
+    double cReload(String lib, String phase, String stat) {
+        return nat.path("reload").path(lib).path(phase).path(stat).asDouble(Double.NaN);
+    }
+
+    /** Every goal of issues 8 and 11, and the figures they only ask to report, in the headline's order. */
+    List<Goal> goals() {
+        List<Goal> goals = new ArrayList<>();
+        double cFoo = c("calls", "foo", "min");
+        for (String b : BACKENDS) {
+            goals.add(new Goal("foo() pinned, as the examples call it", b, best(b, "pinned"), "ns",
+                    best(b, "static"), "static binding", PINNED_GOAL.get(b)));
+        }
+        goals.add(new Goal("foo() pinned, critical(false)", "FFM", best("FFM", "pinnedCritical"), "ns", cFoo,
+                "C call through a function pointer", 3));
+        goals.add(new Goal("foo() pinned, critical(false)", "FFM", best("FFM", "pinnedCritical"), "ns",
+                best("FFM", "critical"), "static handle, critical(false)", Double.NaN));
+        for (String b : BACKENDS) {
+            goals.add(new Goal("foo() in release mode, through its pin", b, best(b, "release"), "ns",
+                    best(b, "static"), "static binding", 1.05));
+        }
+        for (String b : BACKENDS) {
+            goals.add(new Goal("pin + release, once per tick", b, best(b, "pin_release"), "ns", 1, "", Double.NaN));
+        }
+        for (String lib : LIBS) {
+            for (String b : BACKENDS) {
+                goals.add(new Goal("whole swap, " + libName(lib) + " library", b, swap(b, lib), "µs", cCycle(lib),
+                        "C copy + dlopen + dlsym + dlclose", b.equals("JNR") ? Double.NaN : 1.5));
+            }
+        }
+        for (String b : BACKENDS) {
+            goals.add(new Goal("whole swap, 200 MB library", b, swap(b, "big"), "µs",
+                    cReload("bigCp", "cp", "median"), "`cp` of the same file", Double.NaN));
+        }
+        for (String b : BACKENDS) {
+            JsonNode classes = harness.containsKey(b) ? harness.get(b).get("classes") : null;
+            goals.add(new Goal("classes loaded per reload", b,
+                    classes == null ? Double.NaN : classes.get("loadedPerReload").asDouble(), "classes", 1, "",
+                    Double.NaN));
+        }
+        return goals;
+    }
+
+    static String libName(String lib) {
+        return lib.equals("big") ? "200 MB C" : lib.equals("c") ? "C" : "Rust";
     }
 
     // ---- the Markdown
 
-    String markdown(Path rawDir, Path chart) {
+    String headline() {
         StringBuilder md = new StringBuilder();
-        md.append("# Benchmark results\n\n");
-        md.append("Generated by `benchmarks/run` from the raw results in [`").append(rawDir).append("/`](").append(rawDir)
-                .append("/) (do not edit: run it again). Chart: [`").append(chart).append("`](").append(chart).append(").\n\n");
-        md.append("| | |\n|---|---|\n");
-        for (String k : List.of("date", "mode", "jdk", "vm", "cpu", "cores", "os", "settings")) {
-            md.append("| ").append(k).append(" | ").append(meta.get(k)).append(" |\n");
+        md.append("| measure | backend | figure | against | ratio | goal | |\n|---|---|---|---|---|---|---|\n");
+        for (Goal g : goals()) {
+            boolean isRatio = !g.against().isEmpty();
+            md.append("| ").append(g.what()).append(" | ").append(g.backend()).append(" | ")
+                    .append(g.measured() ? fmt(g.figure()) + " " + g.unit() : "–").append(" | ")
+                    .append(isRatio ? g.against() + (g.measured() ? ": " + fmt(g.base()) + " " + g.unit() : "") : "")
+                    .append(" | ").append(isRatio && g.measured() ? ratio(g.ratio()) : "").append(" | ")
+                    .append(Double.isNaN(g.goal()) ? "" : "≤ " + ratio(g.goal())).append(" | ")
+                    .append(g.verdict()).append(" |\n");
         }
-        md.append("| total runtime | ").append(runtime).append(" s |\n\n");
-        md.append("Spreads: JMH figures are `score ± error` (99.9% confidence interval); native and harness figures are medians with ")
-                .append("the range (p5–p95 for C, p90/p99 as named for the harness). A ratio's range combines the spreads of both figures.\n\n");
-        md.append("![chart](").append(chart).append(")\n\n");
-        headline(md);
-        fullSpeed(md);
-        calls(md);
-        reloads(md);
-        latency(md);
-        cold(md);
+        md.append("\nCall costs are each benchmark's fastest measured iteration (JMH average time over one iteration;"
+                + " the least disturbed by other processes on the shared cores) and the C harness's fastest batch of"
+                + " 2 million calls; the full JMH scores are in RESULTS.md. Swaps are medians of single shots (JMH p50),"
+                + " against the C harness's median cycle. A pinned call is `pin.foo()` on a pin held for a whole JMH"
+                + " iteration: the pin's released check (a plain field read), the version's closed check (another),"
+                + " and the backend's call into that version.\n");
         return md.toString();
     }
 
-    private void headline(StringBuilder md) {
-        md.append("## Headline: foo(), ns per call, and the whole reload\n\n");
-        headlineTable(md);
+    String markdown(Path runDir, Path chart) {
+        StringBuilder md = new StringBuilder("# Benchmark results\n\n");
+        md.append("Generated by `benchmarks/run` from the raw results in [`").append(runDir).append("/`](")
+                .append(runDir).append("/) (do not edit: run it again). Chart: [`").append(chart).append("`](")
+                .append(chart).append(").\n\n| | |\n|---|---|\n");
+        meta.fields().forEachRemaining(f -> md.append("| ").append(f.getKey()).append(" | ")
+                .append(f.getValue().asText()).append(" |\n"));
+        md.append("| total runtime | ").append(runtime).append(" s |\n\n![chart](").append(chart).append(")\n\n");
+        md.append("## Headline: every goal of issues 8 and 11\n\n").append(headline()).append('\n');
+        callTable(md);
+        reloadTable(md);
+        harnessTables(md);
+        return md.toString();
     }
 
-    /** The headline table, its baselines and the fast path's verdict: in RESULTS.md and in the README. */
-    private void headlineTable(StringBuilder md) {
-        Figure c = nativeFigure("calls", "foo");
-        md.append("| backend | static (fastest binding) | reloadable (Host.call) | reloadable ÷ C pointer call | reloadable ÷ static | swap ÷ C dlopen cycle (C lib) | swap ÷ C dlopen cycle (Rust lib) |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+    private void callTable(StringBuilder md) {
+        md.append("## foo(), ns per call (JMH average time: score ± 99.9% error; fastest iteration)\n\n")
+                .append("| backend | binding | score | fastest iteration |\n|---|---|---|---|\n");
+        Map<String, String> bindings = new LinkedHashMap<>();
+        bindings.put("static", "static: %s");
+        bindings.put("critical", "static, critical(false)");
+        bindings.put("pinned", "pinned: a watching host's pin, held for the iteration");
+        bindings.put("pinnedCritical", "pinned, FfmHotlib.loadCritical");
+        bindings.put("release", "release mode, through its pin");
+        bindings.put("pin_release", "host.pin() and its release, no call");
         for (String b : BACKENDS) {
-            Figure st = call(b, "static", "foo");
-            Figure host = call(b, "host", "foo");
-            md.append("| ").append(b).append(" | ").append(pm(st)).append(" | ").append(pm(host)).append(" | ")
-                    .append(over(host, c)).append(" | ").append(over(host, st)).append(" | ")
-                    .append(over(reloadMedian("swap", b, "c"), nativeFigure("reload", "c", "cycle"))).append(" | ")
-                    .append(over(reloadMedian("swap", b, "rust"), nativeFigure("reload", "rust", "cycle"))).append(" |\n");
-        }
-        Figure fast = call("FFM", "fast", "foo");
-        Figure stat = call("FFM", "static", "foo");
-        Figure fastC = call("FFM", "fastCritical", "foo");
-        Figure statC = call("FFM", "critical", "foo");
-        md.append("| FFM fast path (FastFfm) | ").append(pm(stat)).append(" | ").append(pm(fast)).append(" | ").append(over(fast, c))
-                .append(" | ").append(over(fast, stat)).append(" | | |\n\n");
-        md.append("Baselines: C calling `foo` through a function pointer: ").append(c.range()).append(" ns; a Java method call (not inlined): ")
-                .append(pm(call("Java", "java", "foo"))).append(" ns. The swap ratios use medians (Java: JMH p50 of single shots; C: median of cycles).\n\n");
-        if (fast != null && stat != null) {
-            double r = fast.value() / stat.value();
-            md.append("**FFM fast path vs the static final handle: ").append(ratio(r)).append(r <= 1.2 ? " — within" : " — not within")
-                    .append(" the 1.2× goal.** With `critical(false)` on both sides: ").append(over(fastC, statC))
-                    .append(". The gap is the version's shared arena, acquired and released (two atomic compare-and-swaps) by every call: ")
-                    .append("the mechanism that makes an unload wait for calls in flight (see benchmarks/README.md).\n\n");
-        }
-    }
-
-    /** Per backend, its cheapest reloadable call that stays safe without the host's lock, against its static binding. */
-    private void fullSpeed(StringBuilder md) {
-        md.append("## Reloadable at full speed: the cheapest safe lock-free reloadable call vs the static binding (foo)\n\n");
-        md.append("| backend | lock-free reloadable binding | ns per call | static | ratio | within 1.2×? |\n|---|---|---|---|---|---|\n");
-        String[][] rows = {
-                {"FFM", "fast", "FastFfm: MutableCallSite + the version's shared arena as guard"},
-                {"FFM", "fastCritical", "FastFfm with critical(false), vs the critical(false) static handle"},
-                {"JNA", "guarded", "guest behind an in-flight count (benchmark-only InFlight)"},
-                {"JNR", "guest", "guest alone: safe because jnr-ffi never unmaps a version"},
-                {"JavaCPP", "guarded", "guest behind an in-flight count (benchmark-only InFlight)"}};
-        for (String[] row : rows) {
-            Figure fig = call(row[0], row[1], "foo");
-            Figure st = call(row[0], row[1].equals("fastCritical") ? "critical" : "static", "foo");
-            if (fig == null || st == null) {
-                continue;
-            }
-            md.append("| ").append(row[0]).append(" | ").append(row[2]).append(" | ").append(pm(fig)).append(" | ").append(pm(st))
-                    .append(" | ").append(over(fig, st)).append(" | ").append(fig.value() / st.value() <= 1.2 ? "yes" : "no").append(" |\n");
-        }
-        Figure unguarded = call("FFM", "unguarded", "foo");
-        if (unguarded != null) {
-            md.append("\nFastFfm's call site alone, without the arena guard (unsafe, measured only): ").append(pm(unguarded))
-                    .append(" ns, ").append(over(unguarded, call("FFM", "static", "foo"))).append(" the static handle.\n");
-        }
-        md.append("\n");
-    }
-
-    private void calls(StringBuilder md) {
-        md.append("## Call cost, ns per call (JMH average time)\n\n");
-        md.append("`greeting()` includes copying the string into a Java String; `update(state)` passes the host's struct by pointer.\n\n");
-        md.append("| backend | binding | foo() | greeting() | update(state) |\n|---|---|---|---|---|\n");
-        for (String b : BACKENDS) {
-            for (Map.Entry<String, String> binding : BINDINGS.entrySet()) {
-                if (call(b, binding.getKey(), "foo") == null) {
-                    continue;
+            for (Map.Entry<String, String> binding : bindings.entrySet()) {
+                Call call = call(b, binding.getKey());
+                if (call != null) {
+                    md.append("| ").append(b).append(" | ").append(String.format(binding.getValue(), STATIC_KIND.get(b)))
+                            .append(" | ").append(fmt(call.score())).append(" ± ").append(fmt(call.error()))
+                            .append(" | ").append(fmt(call.best())).append(" |\n");
                 }
-                String what = binding.getKey().equals("static") ? "static: " + STATIC_KIND.get(b) : binding.getValue();
-                md.append("| ").append(b).append(" | ").append(what);
-                for (String f : FUNCTIONS) {
-                    md.append(" | ").append(pm(call(b, binding.getKey(), f)));
-                }
-                md.append(" |\n");
             }
         }
-        md.append("| C | function pointer (median, p5–p95) ");
-        for (String f : FUNCTIONS) {
-            md.append(" | ").append(nativeFigure("calls", f).range());
+        for (String design : designs()) {
+            Call call = result("FfmDesigns." + design + "_foo");
+            md.append("| FFM design | ").append(design).append(" | ").append(fmt(call.score())).append(" ± ")
+                    .append(fmt(call.error())).append(" | ").append(fmt(call.best())).append(" |\n");
         }
-        md.append(" |\n| Java | plain method, not inlined / inlined | ").append(pm(call("Java", "java", "foo"))).append(" / ")
-                .append(pm(call("Java", "javaInlined", "foo"))).append(" | | |\n\n");
+        Call java = call("Java", "java");
+        md.append("| C | function pointer (median, p5–p95; fastest batch) | ").append(fmt(c("calls", "foo", "median")))
+                .append(" (").append(fmt(c("calls", "foo", "p5"))).append("–").append(fmt(c("calls", "foo", "p95")))
+                .append(") | ").append(fmt(c("calls", "foo", "min"))).append(" |\n");
+        if (java != null) {
+            md.append("| Java | a plain method, not inlined | ").append(fmt(java.score())).append(" ± ")
+                    .append(fmt(java.error())).append(" | ").append(fmt(java.best())).append(" |\n");
+        }
+        md.append('\n');
     }
 
-    private void reloads(StringBuilder md) {
-        md.append("## Reload cost, µs (JMH single shots: mean ± error; swap also median and p99)\n\n");
-        md.append("| backend | library | shadow copy | load + bind | unload | whole swap | swap median / p99 |\n|---|---|---|---|---|---|---|\n");
-        for (String lib : List.of("c", "rust")) {
+    /** FFM bindings measured only to compare designs (FfmDesigns), if this run has them. */
+    private List<String> designs() {
+        List<String> names = new ArrayList<>();
+        for (String key : jmh.keySet()) {
+            if (key.startsWith("FfmDesigns.") && key.endsWith("_foo")) {
+                names.add(key.substring("FfmDesigns.".length(), key.length() - "_foo".length()));
+            }
+        }
+        return names;
+    }
+
+    private void reloadTable(StringBuilder md) {
+        md.append("## Reload, µs (JMH single shots, median; swap also p99; C harness median)\n\n")
+                .append("| backend | library | load + bind | unload | whole swap | swap p99 |\n|---|---|---|---|---|---|\n");
+        for (String lib : LIBS) {
             for (String b : BACKENDS) {
-                Figure med = reloadMedian("swap", b, lib);
-                md.append("| ").append(b).append(" | ").append(lib).append(" | ").append(pm(reload("shadowCopy", null, lib))).append(" | ")
-                        .append(pm(reload("loadBind", b, lib))).append(" | ").append(pm(reload("unload", b, lib))).append(" | ")
-                        .append(pm(reload("swap", b, lib))).append(" | ").append(med == null ? "–" : fmt(med.value()) + " / " + fmt(med.high()))
-                        .append(" |\n");
+                if (!Double.isNaN(swap(b, lib))) {
+                    String bench = lib.equals("big") ? "BigReload.swap" : "Reload.swap";
+                    md.append("| ").append(b).append(" | ").append(libName(lib)).append(" | ")
+                            .append(fmt(shot("Reload.loadBind", b, lib, "50.0"))).append(" | ")
+                            .append(fmt(shot("Reload.unload", b, lib, "50.0"))).append(" | ")
+                            .append(fmt(swap(b, lib))).append(" | ").append(fmt(shot(bench, b, lib, "99.0")))
+                            .append(" |\n");
+                }
             }
-            md.append("| C harness | ").append(lib).append(" | ").append(nativeFigure("reload", lib, "copy").range()).append(" | ")
-                    .append(nativeFigure("reload", lib, "loadBind").range()).append(" | ").append(nativeFigure("reload", lib, "unload").range())
-                    .append(" | cycle ").append(nativeFigure("reload", lib, "cycle").range()).append(" | |\n");
+            md.append("| C harness | ").append(libName(lib)).append(" | ")
+                    .append(fmt(cReload(lib, "loadBind", "median"))).append(" | ")
+                    .append(fmt(cReload(lib, "unload", "median"))).append(" | cycle ").append(fmt(cCycle(lib)))
+                    .append(" (copy ").append(fmt(cReload(lib, "copy", "median"))).append(") | ")
+                    .append(fmt(cReload(lib, "cycle", "p99"))).append(" |\n");
         }
-        md.append("\nJNR's unload only drops the binding: jnr-ffi cannot unload a library, so every version stays mapped.\n\n");
+        md.append("| `cp` | 200 MB C | | | ").append(fmt(cReload("bigCp", "cp", "median"))).append(" | ")
+                .append(fmt(cReload("bigCp", "cp", "p99"))).append(" |\n\n");
     }
 
-    @SuppressWarnings("unchecked")
-    private void latency(StringBuilder md) {
-        Map<String, Object> s = (Map<String, Object>) harness.get("settings");
-        md.append("## Detection latency, ms: rename into place → first call answered by the new version\n\n");
-        md.append("Poll interval ").append(count(s.get("intervalMs"))).append(" ms, settle 0 ms (the examples default to 1000 and 200), ")
-                .append(count(s.get("samples"))).append(" renames per row at random phases of the poll; a caller thread calls foo() without pause.\n\n");
-        md.append("| backend | library | median | p90 | p99 | max |\n|---|---|---|---|---|---|\n");
-        for (Map<String, Object> row : harness("latency")) {
-            md.append("| ").append(row.get("backend")).append(" | ").append(row.get("lib")).append(" | ").append(fmt(num(row.get("median"))))
-                    .append(" | ").append(fmt(num(row.get("p90")))).append(" | ").append(fmt(num(row.get("p99")))).append(" | ")
-                    .append(fmt(num(row.get("max")))).append(" |\n");
+    private void harnessTables(StringBuilder md) {
+        if (harness.isEmpty()) {
+            return;
         }
-        md.append("\n");
-    }
-
-    @SuppressWarnings("unchecked")
-    private void cold(StringBuilder md) {
-        Map<String, Object> s = (Map<String, Object>) harness.get("settings");
-        md.append("## Cold calls after a swap, ns (foo() through Host.call, each call timed alone)\n\n");
-        md.append("Median (p90) over ").append(count(s.get("swaps"))).append(" swaps; each figure includes the timer, ")
-                .append(fmt(num(s.get("timerNs")))).append(" ns. \"steady\" is the same timing after 200,000 more calls; ")
-                .append("\"extra\" is what calls #1 to #10000 took beyond 10,000 steady calls.\n\n");
-        md.append("| backend | call #1 | #10 | #100 | #1000 | #10000 | steady | extra, µs |\n|---|---|---|---|---|---|---|---|\n");
-        for (Map<String, Object> row : harness("cold")) {
-            Map<String, Object> calls = (Map<String, Object>) row.get("calls");
-            md.append("| ").append(row.get("backend"));
-            for (String n : List.of("1", "10", "100", "1000", "10000")) {
-                Map<String, Object> c = (Map<String, Object>) calls.get(n);
-                md.append(" | ").append(fmt(num(c.get("median")))).append(" (").append(fmt(num(c.get("p90")))).append(")");
+        md.append("## Classes loaded per reload, detection latency, cold calls (Harness, one JVM per backend)\n\n")
+                .append("| backend | classes loaded / unloaded over N reloads | latency median / p99, ms (C; Rust)"
+                        + " | call #1, #10, #10000, steady, ns (median) |\n|---|---|---|---|\n");
+        for (Map.Entry<String, JsonNode> e : harness.entrySet()) {
+            JsonNode h = e.getValue();
+            JsonNode classes = h.get("classes");
+            JsonNode cold = h.get("cold");
+            md.append("| ").append(e.getKey()).append(" | ").append(classes.get("loaded").asLong()).append(" / ")
+                    .append(classes.get("unloaded").asLong()).append(" over ").append(classes.get("reloads").asInt())
+                    .append(" | ");
+            for (String lib : List.of("c", "rust")) {
+                JsonNode l = h.get("latency").get(lib);
+                md.append(fmt(l.get("median").asDouble())).append(" / ").append(fmt(l.get("p99").asDouble()))
+                        .append(lib.equals("c") ? "; " : "");
             }
-            Map<String, Object> steady = (Map<String, Object>) row.get("steady");
-            Map<String, Object> extra = (Map<String, Object>) row.get("extraUs");
-            md.append(" | ").append(fmt(num(steady.get("median")))).append(" | ").append(fmt(num(extra.get("median"))))
-                    .append(" (").append(fmt(num(extra.get("p90")))).append(") |\n");
-        }
-        String firstOf = "";
-        String extraOf = "";
-        double worstFirst = 0;
-        double worstExtra = 0;
-        for (Map<String, Object> row : harness("cold")) {
-            double first = num(((Map<String, Object>) ((Map<String, Object>) row.get("calls")).get("1")).get("median"));
-            double extra = num(((Map<String, Object>) row.get("extraUs")).get("median"));
-            if (first > worstFirst) {
-                worstFirst = first;
-                firstOf = (String) row.get("backend");
+            md.append(" | ");
+            for (String n : Arrays.asList("1", "10", "10000")) {
+                md.append(fmt(cold.get("calls").get(n).get("median").asDouble())).append(", ");
             }
-            if (extra > worstExtra) {
-                worstExtra = extra;
-                extraOf = (String) row.get("backend");
-            }
+            md.append(fmt(cold.get("steady").get("median").asDouble())).append(" |\n");
         }
-        Figure swap = reloadMedian("swap", extraOf.split(" ")[0], "c");
-        md.append("\n**Should the examples warm up? No.** They make four calls a tick. The first call after a swap costs at most ")
-                .append(fmt(worstFirst / 1000)).append(" µs (median, ").append(firstOf).append("), and by call #10 calls are close to steady. ")
-                .append("The rest of the cold tail, the JIT compiling again after the swap, adds at most ").append(fmt(worstExtra))
-                .append(" µs over the first 10,000 calls (median, ").append(extraOf).append(swap == null ? "" : "; its whole swap takes " + fmt(swap.value()) + " µs")
-                .append("). A warm-up would pay that cost earlier, not avoid it, and would have to call update(), which changes the host's state; ")
-                .append("an application whose first calls after a reload are latency-critical can call foo() or greeting() right after the swap.\n");
+        md.append("\nLatency: from the rename of a new version into place to the first foo() answered by it, poll"
+                + " every 10 ms, settle 0. Cold calls: each timed alone with System.nanoTime() (timer included),"
+                + " through one pin taken right after the swap.\n");
     }
 
-    // ---- formatting
-
-    static double num(Object o) {
-        return o == null ? Double.NaN : (Double) o;
-    }
-
-    static String count(Object o) {
-        return String.valueOf(Math.round(num(o)));
-    }
-
-    static String pm(Figure f) {
-        return f == null ? "–" : f.plusMinus();
-    }
-
-    static String over(Figure a, Figure b) {
-        return a == null || b == null ? "–" : a.over(b);
+    static String fmt(double x) {
+        if (Double.isNaN(x)) {
+            return "–";
+        }
+        double a = Math.abs(x);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", x);
     }
 
     static String ratio(double r) {
         return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.2f×", r);
-    }
-
-    /** Three significant digits, at most two decimals. */
-    static String fmt(double v) {
-        if (Double.isNaN(v)) {
-            return "–";
-        }
-        double a = Math.abs(v);
-        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", v);
     }
 }
