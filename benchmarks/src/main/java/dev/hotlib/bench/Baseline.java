@@ -23,13 +23,13 @@ public class Baseline {
 
     /** A real call of a Java method: the cost closest to "a call" that Java code pays. */
     @Benchmark
-    public int java_foo() {
+    public int java_foo(CpuShare cpu) {
         return foo();
     }
 
     /** The same method, inlined by the JIT: what a call costs when it is no call at all. */
     @Benchmark
-    public int javaInlined_foo() {
+    public int javaInlined_foo(CpuShare cpu) {
         return four;
     }
 }

@@ -94,33 +94,33 @@ public class FfmCalls {
     }
 
     @Benchmark
-    public int static_foo() throws Throwable {
+    public int static_foo(CpuShare cpu) throws Throwable {
         return (int) Static.FOO.invokeExact();
     }
 
     @Benchmark
-    public int critical_foo() throws Throwable {
+    public int critical_foo(CpuShare cpu) throws Throwable {
         return (int) Static.FOO_CRITICAL.invokeExact();
     }
 
     @Benchmark
-    public int pinned_foo(Pinned p) {
+    public int pinned_foo(Pinned p, CpuShare cpu) {
         return p.pin.foo();
     }
 
     @Benchmark
-    public int pinnedCritical_foo(PinnedCritical p) {
+    public int pinnedCritical_foo(PinnedCritical p, CpuShare cpu) {
         return p.pin.foo();
     }
 
     @Benchmark
-    public int release_foo(Release p) {
+    public int release_foo(Release p, CpuShare cpu) {
         return p.pin.foo();
     }
 
     /** What a tick pays once, whatever its calls: take a pin on the current version and release it. */
     @Benchmark
-    public int pin_release(Pinned p) {
+    public int pin_release(Pinned p, CpuShare cpu) {
         try (Pin<FfmState> pin = p.host.pin()) {
             return pin.version().number();
         }
