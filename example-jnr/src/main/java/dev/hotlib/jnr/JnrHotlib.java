@@ -7,8 +7,8 @@ import dev.hotlib.core.LoadException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Pointer;
@@ -49,14 +49,15 @@ final class JnrHotlib implements Guest<JnrState> {
     private static final int RTLD_NOLOAD = 0x4;
 
     /**
-     * Every jffi {@code Library} this program opened, kept reachable until it exits (a few dozen bytes per
-     * version). {@link #close} dlclose()s jffi's reference itself, and after that the loader may hand the same
-     * handle to another library: jffi must never close it again. jffi 1.4.3 never does, because its cleaning
-     * action holds the very {@code Library} it would close, so that {@code Library} never becomes unreachable
-     * (jnr/jffi#98); this list keeps it so under a jffi that fixes #98. jffi's own cache keeps one entry per
-     * path as well; each version's path is new, so no later load ever finds a closed one there.
+     * Every jffi {@code Library} a version was loaded with, kept reachable until the program exits (a few hundred
+     * bytes per version, with the entry jffi's own cache keeps for its path). {@link #close} dlclose()s jffi's
+     * reference itself, and after that the loader may hand the same handle to another library: jffi must never
+     * close it again. jffi 1.4.3 never does: the cleaning action it registers for each {@code Library} is an
+     * inner class that holds that {@code Library}, which therefore never becomes unreachable. This set keeps it
+     * so under a jffi that fixes that. It also tells which path was loaded before: jffi's cache would hand back
+     * the same {@code Library}, open or closed, and then one reference would be dropped twice.
      */
-    private static final Queue<Library> OPENED_BY_JFFI = new ConcurrentLinkedQueue<>();
+    private static final Set<Library> OPENED_BY_JFFI = ConcurrentHashMap.newKeySet();
 
     private final Path file;
     private final Pointer library;  // void *handle: the reference this version holds, besides jffi's
@@ -72,7 +73,10 @@ final class JnrHotlib implements Guest<JnrState> {
         if (jffi == null) {
             throw new LoadException("it could not be loaded (" + withoutPath(Library.getLastError(), file) + ")");
         }
-        OPENED_BY_JFFI.add(jffi);
+        if (!OPENED_BY_JFFI.add(jffi)) {
+            throw new LoadException("it was loaded from this path before: JNR-FFI loads each path once, since jffi"
+                    + " hands back the same library, even once unloaded (load a copy with a new name)");
+        }
         // jffi hides its handle: take the same one, and one more reference, from the loader, which opens nothing.
         Pointer library = LIBC.dlopen(file.toString(), RTLD_NOW | RTLD_NOLOAD);
         if (library == null) {
@@ -137,8 +141,8 @@ final class JnrHotlib implements Guest<JnrState> {
 
     /**
      * dlclose()s this version; every call then throws IllegalStateException. Twice: once for this version's own
-     * reference, once for jffi's, because neither jffi nor jnr-ffi ever closes a library (jffi's {@code Library}
-     * has no close, and its cleaner never runs: jnr/jffi#98).
+     * reference, once for jffi's, because neither jffi nor jnr-ffi ever closes a library: jffi's {@code Library}
+     * has no close (jnr/jffi#98: "there is no way to do this"), and its cleaner never runs (see OPENED_BY_JFFI).
      */
     @Override
     public void close() {

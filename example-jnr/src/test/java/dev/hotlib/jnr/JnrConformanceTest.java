@@ -105,6 +105,24 @@ class JnrConformanceTest extends ConformanceSuite<JnrState> {
         }
     }
 
+    /**
+     * jffi caches a library by path and hands back the same one, loaded or already unloaded: a second version
+     * over it would drop the same references again. Each path is refused after its first load (the host loads
+     * every version from a copy with a new name), and the first version is not disturbed.
+     */
+    @Test
+    void aPathLoadedBeforeIsRefusedWhileLoadedAndAfterItsUnload() throws Exception {
+        Path copy = copy(variant(Lang.C, "v1"), 0);
+        JnrHotlib first = JnrHotlib.load(copy);
+        LoadException whileLoaded = assertThrows(LoadException.class, () -> JnrHotlib.load(copy));
+        assertTrue(whileLoaded.getMessage().contains("loaded from this path before"), whileLoaded.getMessage());
+        assertEquals(1, first.foo(), "the first version still answers");
+        first.close();
+        assertFalse(first.stillLoaded(), "two references taken, two dropped");
+        assertThrows(LoadException.class, () -> JnrHotlib.load(copy), "and after its unload");
+        assertEquals(List.of(), Natives.mappingsOf(copy));
+    }
+
     /** A function declared but defined nowhere: refused at load with the loader's reason, never called. */
     @Test
     void aLibraryWithAnUndefinedFunctionIsRefusedAtLoad() throws Exception {
