@@ -48,7 +48,7 @@ class JnaConformanceTest extends ConformanceSuite<JnaState> {
         return Files.copy(source, dir.resolve(System.mapLibraryName(name)), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Builds {@code source}, C or C++ (by {@code compiler}) that includes hotlib.h, into a library in the test's folder. */
+    /** Builds {@code source}, C for "cc" or C++ for "c++", that includes hotlib.h, into a library in the test dir. */
     private Path build(String name, String compiler, String source) throws Exception {
         assumeTrue(onPath(compiler), compiler + " is not installed");
         Path file = Files.writeString(dir.resolve(name + (compiler.equals("c++") ? ".cpp" : ".c")), source);
@@ -162,23 +162,21 @@ class JnaConformanceTest extends ConformanceSuite<JnaState> {
         state.close(); // twice is harmless
     }
 
+    /**
+     * stillLoaded() opens the version once more to ask: it must give that reference back, or closing the
+     * proxy's NativeLibrary would leave the version mapped. (The suite checks the calls after close.)
+     */
     @ParameterizedTest
     @EnumSource(Lang.class)
-    void aClosedVersionThrowsInsteadOfCallingUnmappedCode(Lang lang) throws Exception {
+    void askingWhetherAVersionIsLoadedKeepsNoReference(Lang lang) throws Exception {
         Path copy = copyOf(variant(lang, "v2"), "v2");
         JnaHotlib guest = JnaHotlib.load(copy);
-        assertTrue(guest.stillLoaded(), "loaded, and asking took no reference of its own");
+        assertTrue(guest.stillLoaded());
+        assertTrue(guest.stillLoaded());
+        assertEquals(2, guest.foo());
         guest.close();
         assertFalse(guest.stillLoaded());
-        assertEquals(List.of(), Natives.mappingsOf(copy), "closing the proxy's NativeLibrary unmapped it");
-        try (JnaState state = new JnaState()) {
-            assertThrows(IllegalStateException.class, guest::abiVersion);
-            assertThrows(IllegalStateException.class, guest::foo);
-            assertThrows(IllegalStateException.class, guest::bar);
-            assertThrows(IllegalStateException.class, guest::greeting);
-            assertThrows(IllegalStateException.class, () -> guest.update(state));
-        }
-        guest.close(); // twice is harmless
+        assertEquals(List.of(), Natives.mappingsOf(copy), "one close unmapped it");
     }
 
     /**
