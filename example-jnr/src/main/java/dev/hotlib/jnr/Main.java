@@ -14,9 +14,9 @@ import java.util.OptionalInt;
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
-        Backend<JnrState> jnr = new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load);
-        Console console = new Console(System.out, jnr.name(), options.waitingHint());
-        try (Host<JnrState> host = new Host<>(jnr, options.host(), console)) { // 2. the host, with this backend
+        Backend<JnrState> backend = new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load);
+        Console console = new Console(System.out, backend.name(), options.waitingHint());
+        try (Host<JnrState> host = new Host<>(backend, options.host(), console)) { // 2. the host, with this backend
             for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
                 host.reloadIfChanged();                                    //    poll; load, swap, unload the old
                 if (host.loaded()) {

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -88,21 +87,22 @@ class JnrConformanceTest extends ConformanceSuite<JnrState> {
         assertEquals(List.of(), Natives.mappingsOf(copy), "the refused version is unmapped");
     }
 
+    /**
+     * A second close() drops nothing: the loader may by then have given this version's handle to the next
+     * library, whose references it would drop.
+     */
     @ParameterizedTest
     @EnumSource(Lang.class)
-    void everyCallAfterCloseThrowsIllegalStateException(Lang lang) throws Exception {
-        JnrHotlib version = JnrHotlib.load(copy(variant(lang, "v2"), 0));
-        assertEquals(OptionalInt.of(20), version.bar());
-        version.close();
-        version.close();  // a second close is nothing: it must not dlclose() a handle the loader may have reused
-        try (JnrState state = new JnrState()) {
-            List<Runnable> calls = List.of(version::abiVersion, version::foo, version::bar, version::greeting,
-                    () -> version.update(state));
-            for (Runnable call : calls) {
-                assertThrows(IllegalStateException.class, call::run);
-            }
-            assertEquals(0, state.frame(), "update() never ran");
-        }
+    void aSecondCloseLeavesTheNextVersionAlone(Lang lang) throws Exception {
+        JnrHotlib old = JnrHotlib.load(copy(variant(lang, "v1"), 0));
+        old.close();
+        Path nextCopy = copy(variant(lang, "v2"), 1);
+        JnrHotlib next = JnrHotlib.load(nextCopy);
+        old.close();
+        assertThrows(IllegalStateException.class, old::foo);
+        assertFalse(Natives.mappingsOf(nextCopy).isEmpty(), "the next version is still mapped");
+        assertEquals(2, next.foo());
+        next.close();
     }
 
     /**
