@@ -29,7 +29,7 @@ import java.util.OptionalInt;
  * <p>Calling the proxy after its library was closed jumps into unmapped code (SIGSEGV), so every call first
  * checks a plain field and throws IllegalStateException instead.
  */
-final class JnaHotlib implements Guest<JnaState> {
+public final class JnaHotlib implements Guest<JnaState> {
 
     // 1. The binding: hotlib.h's functions, as the interface JNA implements for each version. JNA maps int32_t
     //    to int; a returned const char * to a String it copies before the call returns (NULL to null), which
@@ -71,7 +71,7 @@ final class JnaHotlib implements Guest<JnaState> {
      * per version matters twice here: glibc returns an already loaded library for a path it has seen, and JNA
      * caches its {@code NativeLibrary} objects by name and options.
      */
-    static JnaHotlib load(Path file) throws LoadException {
+    public static JnaHotlib load(Path file) throws LoadException {
         Binding binding;
         try {
             binding = Native.load(file.toString(), Binding.class, OPTIONS);

@@ -12,7 +12,7 @@ import dev.hotlib.core.HotlibState;
  * {@code Structure}, which keeps public Java fields beside the memory and copies between the two by reflection
  * around every call: the fields then say something else than the memory whenever a copy is skipped or stale.
  */
-final class JnaState implements HotlibState {
+public final class JnaState implements HotlibState {
     /** typedef struct hotlib_state { int64_t frame; double value; } hotlib_state; */
     private static final long FRAME = 0;  // int64_t frame;
     private static final long VALUE = 8;  // double value;
@@ -21,7 +21,8 @@ final class JnaState implements HotlibState {
     private final Memory memory = new Memory(SIZE);
     private boolean freed;
 
-    JnaState() {
+    /** Zeroed native memory (the host makes one; public for the benchmarks). */
+    public JnaState() {
         memory.clear();  // JNA's Memory is malloc()ed, not zeroed
     }
 

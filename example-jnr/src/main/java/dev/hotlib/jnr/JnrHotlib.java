@@ -23,7 +23,7 @@ import jnr.ffi.annotations.Encoding;
  * and jnr-ffi's loader then reuses that handle instead of opening the file its own way. The unload is two
  * dlclose() calls through a jnr-ffi binding of libc: see {@link #close}.
  */
-final class JnrHotlib implements Guest<JnrState> {
+public final class JnrHotlib implements Guest<JnrState> {
 
     // 1. The binding: hotlib.h's functions. jnr-ffi generates a class that implements it for each version.
 
@@ -68,7 +68,7 @@ final class JnrHotlib implements Guest<JnrState> {
     // 2. Load and probe.
 
     /** dlopen()s {@code file} with RTLD_NOW | RTLD_LOCAL through jffi, checks its symbols, and binds them. */
-    static JnrHotlib load(Path file) throws LoadException {
+    public static JnrHotlib load(Path file) throws LoadException {
         Library jffi = Library.getCachedInstance(file.toString(), Library.NOW | Library.LOCAL);
         if (jffi == null) {
             throw new LoadException("it could not be loaded (" + withoutPath(Library.getLastError(), file) + ")");

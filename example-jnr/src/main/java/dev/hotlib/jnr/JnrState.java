@@ -10,7 +10,7 @@ import jnr.ffi.Struct;
  * jnr-ffi would free its own direct memory only when the garbage collector finalizes it, so the memory comes
  * from jffi (the layer under jnr-ffi) and {@link #close} frees it on demand.
  */
-final class JnrState extends Struct implements HotlibState {
+public final class JnrState extends Struct implements HotlibState {
     private static final MemoryIO IO = MemoryIO.getInstance();
 
     /** typedef struct hotlib_state { int64_t frame; double value; } hotlib_state; */
@@ -18,7 +18,8 @@ final class JnrState extends Struct implements HotlibState {
     private final Double value = new Double();
     private final long address;
 
-    JnrState() {
+    /** Zeroed native memory from jffi (the host makes one; public for the benchmarks). */
+    public JnrState() {
         super(Runtime.getSystemRuntime());
         int size = Struct.size(this);
         this.address = IO.allocateMemory(size, true); // zeroed
