@@ -3,10 +3,14 @@ package dev.hotlib.bench;
 import dev.hotlib.core.Backend;
 import dev.hotlib.ffm.FfmHotlib;
 import dev.hotlib.ffm.FfmState;
+import dev.hotlib.jna.JnaHotlib;
+import dev.hotlib.jna.JnaState;
+import dev.hotlib.jnr.JnrHotlib;
+import dev.hotlib.jnr.JnrState;
 
 /** The backends by the names the benchmarks' parameters use, built from each example's public binding. */
 public final class Backends {
-    public static final String[] NAMES = {"FFM"};
+    public static final String[] NAMES = {"FFM", "JNA", "JNR"};
 
     private Backends() {}
 
@@ -21,6 +25,10 @@ public final class Backends {
         switch (name) {
             case "FFM":
                 return new Backend<>("FFM", FfmState::new, FfmHotlib::load);
+            case "JNA":
+                return new Backend<>("JNA", JnaState::new, JnaHotlib::load);
+            case "JNR":
+                return new Backend<>("JNR", JnrState::new, JnrHotlib::load);
             default:
                 throw new IllegalArgumentException("no backend " + name);
         }

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.hotlib.core.Backend;
 import dev.hotlib.core.Host;
-import dev.hotlib.core.Pin;
 import dev.hotlib.ffm.FfmHotlib;
 import dev.hotlib.ffm.FfmState;
 import java.lang.foreign.Arena;
@@ -15,18 +14,15 @@ import java.lang.invoke.MethodHandle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * FFM, ns per foo() call. static_ and critical_ are the fastest static binding, a static final downcall handle
  * bound to the library loaded for good, without and with {@code Linker.Option.critical(false)}. pinned_ is
- * foo() as the example calls it: through a {@link Pin} of a watching host, taken once per iteration (one
+ * foo() as the example calls it: through a pin of a watching host ({@link PinnedHost}), taken once per iteration (one
  * "tick" of millions of calls); pinnedCritical_ the same over {@link FfmHotlib#loadCritical}; release_
  * through the pin of a release-mode host. pin_release is the pin itself: host.pin() and its release.
  */
@@ -44,51 +40,29 @@ public class FfmCalls {
                 FunctionDescriptor.of(JAVA_INT), Linker.Option.critical(false));
     }
 
-    /** A host as the example makes it, and a pin held for one iteration, taken and released on the caller's thread. */
+    /** foo() as the example calls it: through the pin of a watching host. */
     @State(Scope.Thread)
-    public static class Pinned {
-        Host<FfmState> host;
-        Pin<FfmState> pin;
-
-        Host<FfmState> open() throws Exception {
+    public static class Pinned extends PinnedHost {
+        @Override
+        Host<?> open() throws Exception {
             return Hosts.watching(new Backend<>("FFM", FfmState::new, FfmHotlib::load), Libs.library("c"));
-        }
-
-        @Setup(Level.Trial)
-        public void load() throws Exception {
-            host = open();
-        }
-
-        @Setup(Level.Iteration)
-        public void pin() {
-            pin = host.pin();
-        }
-
-        @TearDown(Level.Iteration)
-        public void release() {
-            pin.close();
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            host.close();
         }
     }
 
     /** Pinned, every call with critical(false). */
     @State(Scope.Thread)
-    public static class PinnedCritical extends Pinned {
+    public static class PinnedCritical extends PinnedHost {
         @Override
-        Host<FfmState> open() throws Exception {
+        Host<?> open() throws Exception {
             return Hosts.watching(new Backend<>("FFM", FfmState::new, FfmHotlib::loadCritical), Libs.library("c"));
         }
     }
 
     /** Pinned, in release mode: loaded once from its path, the pin counts nothing. */
     @State(Scope.Thread)
-    public static class Release extends Pinned {
+    public static class Release extends PinnedHost {
         @Override
-        Host<FfmState> open() throws Exception {
+        Host<?> open() throws Exception {
             return Hosts.release(new Backend<>("FFM", FfmState::new, FfmHotlib::load), Libs.library("c"));
         }
     }
@@ -121,8 +95,6 @@ public class FfmCalls {
     /** What a tick pays once, whatever its calls: take a pin on the current version and release it. */
     @Benchmark
     public int pin_release(Pinned p, CpuShare cpu) {
-        try (Pin<FfmState> pin = p.host.pin()) {
-            return pin.version().number();
-        }
+        return p.pinAndRelease();
     }
 }

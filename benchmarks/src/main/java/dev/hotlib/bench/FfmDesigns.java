@@ -111,18 +111,18 @@ public class FfmDesigns {
 
     /** FfmCalls' Pinned, over {@link Bound}. */
     @State(Scope.Thread)
-    public static class BoundPinned extends FfmCalls.Pinned {
+    public static class BoundPinned extends PinnedHost {
         @Override
-        Host<FfmState> open() throws Exception {
+        Host<?> open() throws Exception {
             return Hosts.watching(new Backend<>("FFM bound", FfmState::new, Bound::new), Libs.library("c"));
         }
     }
 
     /** The same in release mode. */
     @State(Scope.Thread)
-    public static class BoundRelease extends FfmCalls.Pinned {
+    public static class BoundRelease extends PinnedHost {
         @Override
-        Host<FfmState> open() throws Exception {
+        Host<?> open() throws Exception {
             return Hosts.release(new Backend<>("FFM bound", FfmState::new, Bound::new), Libs.library("c"));
         }
     }

@@ -23,7 +23,7 @@ public final class Report {
     static final Map<String, String> CLASSES = Map.of("FFM", "FfmCalls", "JNA", "JnaCalls", "JNR", "JnrCalls",
             "JavaCPP", "JavacppCalls");
     static final Map<String, String> STATIC_KIND = Map.of("FFM", "static final downcall handle",
-            "JNA", "direct mapping (Native.register)", "JNR", "interface with @IgnoreError, static final",
+            "JNA", "direct mapping (Native.register), JnaHotlib's options", "JNR", "interface in a static final field, as JnrHotlib binds it",
             "JavaCPP", "static native linked at build");
     static final Map<String, Double> PINNED_GOAL = Map.of("FFM", 1.2, "JNA", 1.2, "JNR", 1.2, "JavaCPP", 1.3);
 
@@ -165,13 +165,25 @@ public final class Report {
         return nat.path("reload").path(lib).path(phase).path(stat).asDouble(Double.NaN);
     }
 
+    /** The backend's fastest static binding: the least CPU time of its static_* benchmarks. */
+    double fastestStatic(String backend) {
+        double fastest = Double.NaN;
+        for (String key : jmh.keySet()) {
+            if (key.startsWith(CLASSES.get(backend) + ".static") && key.endsWith("_foo")) {
+                double cpu = result(key).cpu();
+                fastest = Double.isNaN(fastest) ? cpu : Math.min(fastest, cpu);
+            }
+        }
+        return fastest;
+    }
+
     /** Every goal of issues 8 and 11, and the figures they only ask to report, in the headline's order. */
     List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
         double cFoo = c("calls", "foo", "median");
         for (String b : BACKENDS) {
             goals.add(new Goal("foo() pinned, as the examples call it", b, cpu(b, "pinned"), "ns",
-                    cpu(b, "static"), "static binding", PINNED_GOAL.get(b)));
+                    fastestStatic(b), "static binding", PINNED_GOAL.get(b)));
         }
         goals.add(new Goal("foo() pinned, critical(false)", "FFM", cpu("FFM", "pinnedCritical"), "ns", cFoo,
                 "C call through a function pointer", 3));
@@ -179,7 +191,7 @@ public final class Report {
                 cpu("FFM", "critical"), "static handle, critical(false)", Double.NaN));
         for (String b : BACKENDS) {
             goals.add(new Goal("foo() in release mode, through its pin", b, cpu(b, "release"), "ns",
-                    cpu(b, "static"), "static binding", 1.05));
+                    fastestStatic(b), "static binding", 1.05));
         }
         for (String b : BACKENDS) {
             goals.add(new Goal("pin + release, once per tick", b, cpu(b, "pin_release"), "ns", 1, "", Double.NaN));
@@ -251,6 +263,7 @@ public final class Report {
                 .append("| backend | binding | wall clock | CPU time |\n|---|---|---|---|\n");
         Map<String, String> bindings = new LinkedHashMap<>();
         bindings.put("static", "static: %s");
+        bindings.put("staticInterface", "static: interface mapping, loaded once (JnaHotlib's kind)");
         bindings.put("critical", "static, critical(false)");
         bindings.put("pinned", "pinned: a watching host's pin, held for the iteration");
         bindings.put("pinnedCritical", "pinned, FfmHotlib.loadCritical");
