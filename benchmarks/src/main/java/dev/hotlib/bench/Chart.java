@@ -30,14 +30,15 @@ final class Chart {
         int height = top + rows.size() * ROW + 40;
         int width = LABEL + PLOT + 80;
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\""
-                        + " font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", width, height));
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                        + " font-family=\"sans-serif\" font-size=\"11\">\n"
+                        + "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", width, height));
         svg.append(text(10, 20, "Each ratio of the headline (log scale); black tick: the goal; green met, red missed,"
                 + " grey reported", "start", 13));
         for (double grid = MIN; grid <= MAX; grid *= 4) {
             double x = x(grid);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n",
-                    x, top - 5, x, height - 30));
+            svg.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n", x, top - 5, x, height - 30));
             svg.append(text(x, height - 15, Report.ratio(grid), "middle", 10));
         }
         double one = x(1);

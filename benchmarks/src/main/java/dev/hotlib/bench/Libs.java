@@ -36,7 +36,8 @@ public final class Libs {
         }
         Path file = root().resolve("build/lib").resolve(System.mapLibraryName("hotlib_" + lang));
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: build it with  cmake -S . -B build && cmake --build build");
+            throw new IllegalStateException(
+                    file + " is missing: build it with  cmake -S . -B build && cmake --build build");
         }
         return file;
     }
