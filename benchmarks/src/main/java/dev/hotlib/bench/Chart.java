@@ -38,7 +38,8 @@ final class Chart {
         for (double grid = MIN; grid <= MAX; grid *= 4) {
             double x = x(grid);
             svg.append(String.format(Locale.ROOT,
-                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n", x, top - 5, x, height - 30));
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n",
+                    x, top - 5, x, height - 30));
             svg.append(text(x, height - 15, Report.ratio(grid), "middle", 10));
         }
         double one = x(1);

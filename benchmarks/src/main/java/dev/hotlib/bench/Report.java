@@ -23,7 +23,8 @@ public final class Report {
     static final Map<String, String> CLASSES = Map.of("FFM", "FfmCalls", "JNA", "JnaCalls", "JNR", "JnrCalls",
             "JavaCPP", "JavacppCalls");
     static final Map<String, String> STATIC_KIND = Map.of("FFM", "static final downcall handle",
-            "JNA", "direct mapping (Native.register), JnaHotlib's options", "JNR", "interface in a static final field, as JnrHotlib binds it",
+            "JNA", "direct mapping (Native.register), JnaHotlib's options",
+            "JNR", "interface in a static final field, as JnrHotlib binds it",
             "JavaCPP", "static native linked at build");
     static final Map<String, Double> PINNED_GOAL = Map.of("FFM", 1.2, "JNA", 1.2, "JNR", 1.2, "JavaCPP", 1.3);
 
@@ -145,7 +146,8 @@ public final class Report {
     /** A single-shot benchmark's percentile (JMH's scorePercentiles: "50.0", "99.0"), microseconds. */
     double shot(String benchmark, String backend, String lib, String percentile) {
         JsonNode result = jmh.get(benchmark + " " + backend + " " + lib);
-        return result == null ? Double.NaN : result.get("primaryMetric").get("scorePercentiles").get(percentile).asDouble();
+        return result == null ? Double.NaN
+                : result.get("primaryMetric").get("scorePercentiles").get(percentile).asDouble();
     }
 
     double swap(String backend, String lib) {
@@ -236,7 +238,8 @@ public final class Report {
         md.append("\nCall costs are CPU time per call: JMH's average time of each iteration times the share of it"
                 + " the thread spent on a core (the median over the iterations), so that waiting for a core that"
                 + " other work holds is not counted; the C harness times its batches of 2 million calls with the"
-                + " thread's CPU clock (median). The wall-clock scores are in RESULTS.md. Swaps are medians of single shots (JMH p50),"
+                + " thread's CPU clock (median). The wall-clock scores are in RESULTS.md. Swaps are medians of"
+                + " single shots (JMH p50),"
                 + " against the C harness's median cycle. A pinned call is `pin.foo()` on a pin held for a whole JMH"
                 + " iteration: the pin's released check (a plain field read), the version's closed check (another),"
                 + " and the backend's call into that version.\n");
@@ -273,7 +276,8 @@ public final class Report {
             for (Map.Entry<String, String> binding : bindings.entrySet()) {
                 Call call = call(b, binding.getKey());
                 if (call != null) {
-                    md.append("| ").append(b).append(" | ").append(String.format(binding.getValue(), STATIC_KIND.get(b)))
+                    md.append("| ").append(b).append(" | ")
+                            .append(String.format(binding.getValue(), STATIC_KIND.get(b)))
                             .append(" | ").append(fmt(call.score())).append(" ± ").append(fmt(call.error()))
                             .append(" | ").append(fmt(call.cpu())).append(" |\n");
                 }
@@ -308,7 +312,8 @@ public final class Report {
 
     private void reloadTable(StringBuilder md) {
         md.append("## Reload, µs (JMH single shots, median; swap also p99; C harness median)\n\n")
-                .append("| backend | library | load + bind | unload | whole swap | swap p99 |\n|---|---|---|---|---|---|\n");
+                .append("| backend | library | load + bind | unload | whole swap | swap p99 |\n")
+                .append("|---|---|---|---|---|---|\n");
         for (String lib : LIBS) {
             for (String b : BACKENDS) {
                 if (!Double.isNaN(swap(b, lib))) {

@@ -17,7 +17,7 @@ public final class Versions {
 
     private Versions() {}
 
-    /** Puts version {@code n} of {@code lang}'s library at {@code watched}; returns System.nanoTime() before the rename. */
+    /** Puts version {@code n} of {@code lang}'s library at {@code watched}; returns System.nanoTime() at the rename. */
     public static long place(Path watched, String lang, int n) throws Exception {
         Path temp = watched.resolveSibling(watched.getFileName() + ".tmp");
         Files.copy(Libs.library(lang), temp, StandardCopyOption.REPLACE_EXISTING);
