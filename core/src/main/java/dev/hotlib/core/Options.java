@@ -66,7 +66,7 @@ public record Options(Path library, String waitingHint, Duration interval, long 
         } else {
             library = Path.of(lib).toAbsolutePath().normalize();
             hint = Files.exists(library) ? "" : "hotlib.lib accepts c, rust, or the path of a library file, and \""
-                    + lib + "\" is neither c, rust nor an existing file; waiting for it to appear";
+                    + lib + "\" is neither c, rust nor an existing file";
         }
         Duration interval = Duration.ofMillis(number(p, "hotlib.interval", 1000, 1, Long.MAX_VALUE));
         long ticks = number(p, "hotlib.ticks", UNLIMITED_TICKS, 1, Long.MAX_VALUE);
