@@ -163,6 +163,9 @@ final class JavacppHotlib implements Guest<JavacppState> {
     @Override
     public void update(JavacppState state) {
         checkOpen();
+        if (state.isNull()) {  // freed: JavaCPP would pass NULL, and update() would crash the JVM
+            throw new IllegalStateException("the state was freed");
+        }
         update.call(state);
     }
 

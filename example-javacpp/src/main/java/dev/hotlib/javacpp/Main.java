@@ -14,9 +14,9 @@ import java.util.OptionalInt;
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
-        Backend<JavacppState> javacpp = new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load);
-        Console console = new Console(System.out, javacpp.name(), options.waitingHint());
-        try (Host<JavacppState> host = new Host<>(javacpp, options.host(), console)) { // 2. the host, with this backend
+        Backend<JavacppState> backend = new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load);
+        Console console = new Console(System.out, backend.name(), options.waitingHint());
+        try (Host<JavacppState> host = new Host<>(backend, options.host(), console)) { // 2. the host, with this backend
             for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
                 host.reloadIfChanged();                                    //    poll; load, swap, unload the old
                 if (host.loaded()) {
