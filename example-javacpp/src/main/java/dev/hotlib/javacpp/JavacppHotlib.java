@@ -15,6 +15,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Opaque;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
@@ -41,22 +42,29 @@ final class JavacppHotlib implements Guest<JavacppState> {
         }
 
         // No Loader.load() in these: only the natives below make them, after this class loaded the library.
+        // @Opaque: a call then skips reading Pointer.position, which a wrapper of one function never uses:
+        // one JNI field read less in every call.
+        @Opaque
         static final class AbiVersion extends FunctionPointer {
             native int call();                                        // int32_t abi_version(void);
         }
 
+        @Opaque
         static final class Foo extends FunctionPointer {
             native int call();                                        // int32_t foo(void);
         }
 
+        @Opaque
         static final class Bar extends FunctionPointer {
             native int call();                                        // int32_t bar(void);
         }
 
+        @Opaque
         static final class Greeting extends FunctionPointer {
             native @Cast("const char *") BytePointer call();          // const char *greeting(void);
         }
 
+        @Opaque
         static final class Update extends FunctionPointer {
             native void call(JavacppState state);                     // void update(hotlib_state *state);
         }
