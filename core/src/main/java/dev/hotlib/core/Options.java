@@ -109,7 +109,8 @@ public record Options(Path library, String waitingHint, Duration interval, long 
         }
         String unit = name.equals("hotlib.ticks") ? "ticks" : "milliseconds";
         String range = max == Long.MAX_VALUE ? min + " or more" : "from " + min + " to " + max;
-        throw new OptionException(name + " accepts a whole number of " + unit + ", " + range + "; got \"" + text + "\"");
+        throw new OptionException(
+                name + " accepts a whole number of " + unit + ", " + range + "; got \"" + text + "\"");
     }
 
     /** The repository root: hotlib.root, else the nearest folder up from here that holds the ABI header. */

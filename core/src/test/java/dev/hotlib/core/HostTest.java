@@ -110,7 +110,8 @@ class HostTest {
 
     private void publish(String text) throws IOException {
         Path temp = Files.writeString(dir.resolve("next.tmp"), text);
-        Files.move(temp, dir.resolve("libfake.so"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, dir.resolve("libfake.so"),
+                StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private int foo(Host<FakeState> host) {

@@ -51,7 +51,8 @@ public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
             assertEquals(1, mapped, "only the current version is mapped");
             assertTrue(fds - fdsBefore <= FD_GROWTH_BOUND, "open fds grew from " + fdsBefore + " to " + fds);
             assertEquals(1, shadowFiles, "only the current version's copy is on disk");
-            assertTrue(heap - heapBefore <= HEAP_GROWTH_BOUND_MB, "heap grew from " + heapBefore + " to " + heap + " MB");
+            assertTrue(heap - heapBefore <= HEAP_GROWTH_BOUND_MB,
+                    "heap grew from " + heapBefore + " to " + heap + " MB");
         }
     }
 
