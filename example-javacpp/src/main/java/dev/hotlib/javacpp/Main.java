@@ -9,18 +9,19 @@ import java.util.OptionalInt;
 
 /**
  * The hot-reload example with JavaCPP: {@code mvn -pl example-javacpp exec:java}, then edit
- * c-lib/src/hotlib.c and run {@code cmake --build build}. The FFI is in {@link JavacppHotlib} and {@link JavacppState}.
+ * c-lib/src/hotlib.c and run {@code cmake --build build}.
+ * The FFI is in {@link JavacppHotlib} and {@link JavacppState}.
  */
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
         Backend<JavacppState> backend = new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load);
         Console console = new Console(System.out, backend.name(), options.waitingHint());
-        try (Host<JavacppState> host = new Host<>(backend, options.host(), console)) { // 2. the host, with this backend
+        try (Host<JavacppState> host = new Host<>(backend, options.host(), console)) {  // 2. the host
             for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
                 host.reloadIfChanged();                                    //    poll; load, swap, unload the old
                 if (host.loaded()) {
-                    try (Pin<JavacppState> hotlib = host.pin()) {              //    pin the current version
+                    try (Pin<JavacppState> hotlib = host.pin()) {          //    pin the current version
                         console.print("foo() -> " + hotlib.foo());         //    call it, print what it returns
                         OptionalInt bar = hotlib.bar();
                         console.print(bar.isPresent() ? "bar() -> " + bar.getAsInt() : "bar() is not defined");
