@@ -9,14 +9,15 @@ import java.util.OptionalInt;
 
 /**
  * The hot-reload example with JNA: {@code mvn -pl example-jna exec:java}, then edit
- * c-lib/src/hotlib.c and run {@code cmake --build build}. The FFI is in {@link JnaHotlib} and {@link JnaState}.
+ * c-lib/src/hotlib.c and run {@code cmake --build build}.
+ * The FFI is in {@link JnaHotlib} and {@link JnaState}.
  */
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
         Backend<JnaState> backend = new Backend<>("JNA", JnaState::new, JnaHotlib::load);
         Console console = new Console(System.out, backend.name(), options.waitingHint());
-        try (Host<JnaState> host = new Host<>(backend, options.host(), console)) { // 2. the host, with this backend
+        try (Host<JnaState> host = new Host<>(backend, options.host(), console)) {  // 2. the host
             for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
                 host.reloadIfChanged();                                    //    poll; load, swap, unload the old
                 if (host.loaded()) {

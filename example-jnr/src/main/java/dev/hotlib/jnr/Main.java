@@ -9,14 +9,15 @@ import java.util.OptionalInt;
 
 /**
  * The hot-reload example with JNR-FFI: {@code mvn -pl example-jnr exec:java}, then edit
- * c-lib/src/hotlib.c and run {@code cmake --build build}. The FFI is in {@link JnrHotlib} and {@link JnrState}.
+ * c-lib/src/hotlib.c and run {@code cmake --build build}.
+ * The FFI is in {@link JnrHotlib} and {@link JnrState}.
  */
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
         Backend<JnrState> backend = new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load);
         Console console = new Console(System.out, backend.name(), options.waitingHint());
-        try (Host<JnrState> host = new Host<>(backend, options.host(), console)) { // 2. the host, with this backend
+        try (Host<JnrState> host = new Host<>(backend, options.host(), console)) {  // 2. the host
             for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
                 host.reloadIfChanged();                                    //    poll; load, swap, unload the old
                 if (host.loaded()) {
