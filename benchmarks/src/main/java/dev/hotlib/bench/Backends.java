@@ -2,6 +2,8 @@ package dev.hotlib.bench;
 
 import dev.hotlib.core.Backend;
 import dev.hotlib.ffm.FfmHotlib;
+import dev.hotlib.javacpp.JavacppHotlib;
+import dev.hotlib.javacpp.JavacppState;
 import dev.hotlib.ffm.FfmState;
 import dev.hotlib.jna.JnaHotlib;
 import dev.hotlib.jna.JnaState;
@@ -10,7 +12,7 @@ import dev.hotlib.jnr.JnrState;
 
 /** The backends by the names the benchmarks' parameters use, built from each example's public binding. */
 public final class Backends {
-    public static final String[] NAMES = {"FFM", "JNA", "JNR"};
+    public static final String[] NAMES = {"FFM", "JNA", "JNR", "JavaCPP"};
 
     private Backends() {}
 
@@ -29,6 +31,8 @@ public final class Backends {
                 return new Backend<>("JNA", JnaState::new, JnaHotlib::load);
             case "JNR":
                 return new Backend<>("JNR", JnrState::new, JnrHotlib::load);
+            case "JavaCPP":
+                return new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load);
             default:
                 throw new IllegalArgumentException("no backend " + name);
         }

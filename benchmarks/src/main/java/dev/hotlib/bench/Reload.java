@@ -40,7 +40,7 @@ public class Reload {
      */
     @State(Scope.Thread)
     public abstract static class WatchedHost {
-        @Param({"FFM", "JNA", "JNR"})
+        @Param({"FFM", "JNA", "JNR", "JavaCPP"})
         String backend;
         Path dir;
         Path watched;
@@ -97,7 +97,7 @@ public class Reload {
     /** A backend and a fresh copy of the library written before each shot: what loadBind starts from. */
     @State(Scope.Thread)
     public static class Loading {
-        @Param({"FFM", "JNA", "JNR"})
+        @Param({"FFM", "JNA", "JNR", "JavaCPP"})
         String backend;
         @Param({"c", "rust"})
         String lib;

@@ -27,7 +27,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * dlopen()ed through it with RTLD_NOW, its functions are taken with typed dlsym() casts, and it is dlclose()d,
  * while the JNI library is loaded once and stays. The host's pins keep a version mapped while it is called.
  */
-final class JavacppHotlib implements Guest<JavacppState> {
+public final class JavacppHotlib implements Guest<JavacppState> {
 
     // 1. The binding: hotlib.h's functions, each a FunctionPointer type and a dlsym() cast to it. JavaCPP's
     //    generator processes the classes the plugin names (this one, in example-javacpp/pom.xml) and the
@@ -107,7 +107,7 @@ final class JavacppHotlib implements Guest<JavacppState> {
     // 2. Load and probe.
 
     /** dlopen()s {@code file} with RTLD_NOW | RTLD_LOCAL and binds every function of hotlib.h. */
-    static JavacppHotlib load(Path file) throws LoadException {
+    public static JavacppHotlib load(Path file) throws LoadException {
         Pointer library = Binding.dlopen(file.toString(), Binding.RTLD_NOW() | Binding.RTLD_LOCAL());
         if (library == null) {
             throw new LoadException("it could not be loaded (" + dlerror(file) + ")");

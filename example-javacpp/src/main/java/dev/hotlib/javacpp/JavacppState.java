@@ -16,13 +16,13 @@ import org.bytedeco.javacpp.annotation.Properties;
  */
 @Name("hotlib_state")  // typedef struct hotlib_state { int64_t frame; double value; } hotlib_state;
 @Properties(inherit = JavacppHotlib.Binding.class)
-final class JavacppState extends Pointer implements HotlibState {
+public final class JavacppState extends Pointer implements HotlibState {
     static {
         Loader.load();
     }
 
-    /** {@code new hotlib_state()}, zeroed. */
-    JavacppState() {
+    /** {@code new hotlib_state()}, zeroed (the host makes one; public for the benchmarks). */
+    public JavacppState() {
         allocate();
         deallocate(false);  // the host owns it: the GC must never free it behind the host's back
     }
