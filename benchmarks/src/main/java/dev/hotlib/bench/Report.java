@@ -114,8 +114,11 @@ public final class Report {
 
     // ---- the figures
 
+    /** A call benchmark: {@code <binding>_foo}, or the benchmark named {@code binding} when it calls no foo(). */
     Call call(String backend, String binding) {
-        return result(CLASSES.getOrDefault(backend, "Baseline") + "." + binding + "_foo");
+        String prefix = CLASSES.getOrDefault(backend, "Baseline") + ".";
+        Call foo = result(prefix + binding + "_foo");
+        return foo != null ? foo : result(prefix + binding);
     }
 
     /** A call benchmark by its key, such as "FfmCalls.pinned_foo"; null when this run does not have it. */
