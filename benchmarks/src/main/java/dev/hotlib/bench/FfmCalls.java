@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
  * bound to the library loaded for good, without and with {@code Linker.Option.critical(false)}. pinned_ is
  * foo() as the example calls it: through a pin of a watching host ({@link PinnedHost}), taken once per iteration (one
  * "tick" of millions of calls); pinnedCritical_ the same over {@link FfmHotlib#loadCritical}; release_
- * through the pin of a release-mode host. pin_release is the pin itself: host.pin() and its release.
+ * through the pin of a release-mode host. pinRelease is the pin itself: host.pin() and its release.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -94,7 +94,7 @@ public class FfmCalls {
 
     /** What a tick pays once, whatever its calls: take a pin on the current version and release it. */
     @Benchmark
-    public int pin_release(Pinned p, CpuShare cpu) {
+    public int pinRelease(Pinned p, CpuShare cpu) {
         return p.pinAndRelease();
     }
 }

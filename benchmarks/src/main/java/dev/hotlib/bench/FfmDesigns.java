@@ -12,6 +12,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -34,7 +36,8 @@ import org.openjdk.jmh.annotations.State;
  *       an instance field ({@link Bound}; {@code boundUnchecked_} calls it with no check).
  * </ul>
  * {@code bound_} and {@code boundRelease_} call {@link Bound} through a pin of a watching and a release-mode
- * host, like FfmCalls' pinned_ and release_.
+ * host, like FfmCalls' pinned_ and release_; {@code siteRelease_} and {@code siteUnchecked_} measure a design
+ * for release mode alone, {@link Site}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -109,6 +112,77 @@ public class FfmDesigns {
         }
     }
 
+    /**
+     * A third design, for release mode only, where one version is loaded for good: the handle bound to the
+     * address becomes the target of a process-wide {@link MutableCallSite}, whose invoker sits in a static final
+     * field, so that the JIT inlines it as it inlines a static final handle. Every call still passes the pin's
+     * check and this closed check. Only one version can be bound at a time.
+     */
+    static final class Site implements Guest<FfmState> {
+        private static final MutableCallSite FOO_SITE = new MutableCallSite(MethodType.methodType(int.class));
+        static final MethodHandle FOO = FOO_SITE.dynamicInvoker();  // int32_t foo(void);
+        private final Bound bound;
+        private boolean closed;
+
+        Site(Path file) {
+            bound = new Bound(file);
+            FOO_SITE.setTarget(bound.foo);
+            MutableCallSite.syncAll(new MutableCallSite[] {FOO_SITE});
+        }
+
+        @Override
+        public int abiVersion() {
+            return bound.abiVersion();
+        }
+
+        @Override
+        public int foo() {
+            if (closed) {
+                throw new IllegalStateException("unloaded");
+            }
+            try {
+                return (int) FOO.invokeExact();
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        @Override
+        public OptionalInt bar() {
+            return OptionalInt.empty();
+        }
+
+        @Override
+        public Optional<String> greeting() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void update(FfmState state) {
+            throw new UnsupportedOperationException("a benchmark design: only foo() is bound");
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            bound.close();
+        }
+
+        @Override
+        public boolean stillLoaded() {
+            return false;
+        }
+    }
+
+    /** Release mode over {@link Site}. */
+    @State(Scope.Thread)
+    public static class SiteRelease extends PinnedHost {
+        @Override
+        Host<?> open() throws Exception {
+            return Hosts.release(new Backend<>("FFM site", FfmState::new, Site::new), Libs.library("c"));
+        }
+    }
+
     /** FfmCalls' Pinned, over {@link Bound}. */
     @State(Scope.Thread)
     public static class BoundPinned extends PinnedHost {
@@ -150,6 +224,17 @@ public class FfmDesigns {
     @Benchmark
     public int boundUnchecked_foo(Handles h, CpuShare cpu) throws Throwable {
         return (int) h.bound.invokeExact();
+    }
+
+    @Benchmark
+    public int siteRelease_foo(SiteRelease p, CpuShare cpu) {
+        return p.pin.foo();
+    }
+
+    /** Site's invoker called directly, after a release host bound it: the design without any check. */
+    @Benchmark
+    public int siteUnchecked_foo(SiteRelease p, CpuShare cpu) throws Throwable {
+        return (int) Site.FOO.invokeExact();
     }
 
     @Benchmark

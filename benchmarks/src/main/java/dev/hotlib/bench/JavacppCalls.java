@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * JavaCPP, ns per foo() call. static_ is a static native of {@link JavacppStatic}, whose JNI library links
  * libhotlib_c.so at build time, as JavaCPP presets do; JavacppHotlib calls a FunctionPointer cast from dlsym().
- * pinned_, release_ and pin_release as in {@link FfmCalls}.
+ * pinned_, release_ and pinRelease as in {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -56,7 +56,7 @@ public class JavacppCalls {
     }
 
     @Benchmark
-    public int pin_release(Pinned p, CpuShare cpu) {
+    public int pinRelease(Pinned p, CpuShare cpu) {
         return p.pinAndRelease();
     }
 }

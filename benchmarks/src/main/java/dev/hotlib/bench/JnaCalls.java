@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * JNA, ns per foo() call. static_ is JNA's fastest static binding, direct mapping ({@code Native.register}) of
  * the library loaded for good, with JnaHotlib's options (RTLD_NOW | RTLD_LOCAL, UTF-8); staticInterface_ the
- * interface mapping JnaHotlib uses, loaded once. pinned_, release_ and pin_release as in {@link FfmCalls}.
+ * interface mapping JnaHotlib uses, loaded once. pinned_, release_ and pinRelease as in {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -86,7 +86,7 @@ public class JnaCalls {
     }
 
     @Benchmark
-    public int pin_release(Pinned p, CpuShare cpu) {
+    public int pinRelease(Pinned p, CpuShare cpu) {
         return p.pinAndRelease();
     }
 }

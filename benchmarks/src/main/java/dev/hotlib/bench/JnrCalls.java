@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * JNR-FFI, ns per foo() call. static_ is the binding JnrHotlib uses (an interface jnr-ffi implements, errno
  * saved as by default: no {@code @IgnoreError}, as JnrHotlib's), loaded once into a static final field.
- * pinned_, release_ and pin_release as in {@link FfmCalls}.
+ * pinned_, release_ and pinRelease as in {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -63,7 +63,7 @@ public class JnrCalls {
     }
 
     @Benchmark
-    public int pin_release(Pinned p, CpuShare cpu) {
+    public int pinRelease(Pinned p, CpuShare cpu) {
         return p.pinAndRelease();
     }
 }

@@ -199,7 +199,7 @@ public final class Report {
                     fastestStatic(b), "static binding", 1.05));
         }
         for (String b : BACKENDS) {
-            goals.add(new Goal("pin + release, once per tick", b, cpu(b, "pin_release"), "ns", 1, "", Double.NaN));
+            goals.add(new Goal("pin + release, once per tick", b, cpu(b, "pinRelease"), "ns", 1, "", Double.NaN));
         }
         for (String lib : LIBS) {
             for (String b : BACKENDS) {
@@ -274,7 +274,7 @@ public final class Report {
         bindings.put("pinned", "pinned: a watching host's pin, held for the iteration");
         bindings.put("pinnedCritical", "pinned, FfmHotlib.loadCritical");
         bindings.put("release", "release mode, through its pin");
-        bindings.put("pin_release", "host.pin() and its release, no call");
+        bindings.put("pinRelease", "host.pin() and its release, no call");
         for (String b : BACKENDS) {
             for (Map.Entry<String, String> binding : bindings.entrySet()) {
                 Call call = call(b, binding.getKey());
