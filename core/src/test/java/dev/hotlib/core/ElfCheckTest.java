@@ -49,6 +49,34 @@ class ElfCheckTest {
 
     @ParameterizedTest
     @EnumSource(Lang.class)
+    void aFunctionOfTheAbiExportedAsDataIsRefusedByName(Lang lang) throws Exception {
+        Optional<String> foo = ElfCheck.problem(Files.readAllBytes(Natives.variant(lang, "foodata")));
+        assertEquals("foo is data (STT_OBJECT), not a function: calling it would crash the JVM", foo.orElse(""));
+        Optional<String> bar = ElfCheck.problem(Files.readAllBytes(Natives.variant(lang, "bardata")));
+        assertTrue(bar.orElse("").startsWith("bar is data (STT_OBJECT), not a function"), bar.toString());
+        assertEquals(Optional.empty(), ElfCheck.problem(Files.readAllBytes(Natives.variant(lang, "nofoo"))),
+                "a missing symbol is the backend's to name");
+    }
+
+    @Test
+    void aUniqueSymbolIsWarnedOf() throws Exception {
+        Report report = ElfCheck.inspect(ElfCheck.Source.of(Files.readAllBytes(Natives.cxxVariant("unique"))));
+        assertEquals(Optional.empty(), report.refusal());
+        assertEquals(1, report.warnings().size(), report.warnings().toString());
+        assertTrue(report.warnings().get(0).contains("STB_GNU_UNIQUE symbol (_ZZ7countervE5value)")
+                && report.warnings().get(0).contains("-fno-gnu-unique"), report.warnings().get(0));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void theSiblingVariantsDependencyAndRunpathAreRead(Lang lang) throws Exception {
+        Report report = ElfCheck.inspect(ElfCheck.Source.of(Files.readAllBytes(Natives.variant(lang, "sibling"))));
+        assertTrue(report.needed().contains("libhotlib_sibling.so"), report.needed().toString());
+        assertEquals(List.of("$ORIGIN"), report.searchPath());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lang.class)
     void malformedHeadersAreRefusedWithOneLine(Lang lang) throws Exception {
         byte[] elf = good(lang);
         List<byte[]> bad = List.of(

@@ -42,8 +42,39 @@ public final class Natives {
         throw new IllegalStateException("cannot find the repository root: set -Dhotlib.root");
     }
 
-    /** The built variant {@code name} (v1, v2, v3, abi2, nofoo) of {@code lang}; builds the variants once per JVM. */
+    /**
+     * The built variant {@code name} of {@code lang} (cmake/variants.cmake lists them: v1, v2, v3, abi2, nofoo,
+     * needsdep, undef, nullgreeting, foodata, bardata, sibling, tlsdrop); builds the variants once per JVM.
+     */
     public static synchronized Path variant(Lang lang, String name) {
+        build();
+        Path file = root().resolve("build/test-variants").resolve(lang.dir).resolve(System.mapLibraryName(name));
+        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
+        return file;
+    }
+
+    /**
+     * A C++ variant (unique: an inline function's static local, STB_GNU_UNIQUE), built only where CMake
+     * found a C++ compiler: the test is skipped, saying so, where there is none.
+     */
+    public static synchronized Path cxxVariant(String name) {
+        build();
+        Path file = root().resolve("build/test-variants/c").resolve(System.mapLibraryName(name));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(file),
+                "no C++ compiler was found by CMake, so " + file + " was not built");
+        return file;
+    }
+
+    /** The dependency of the "sibling" variant, found beside it through RUNPATH $ORIGIN: build a (41) or b (42). */
+    public static synchronized Path sibling(String build) {
+        build();
+        Path file = root().resolve("build/test-variants/sibling").resolve(build)
+                .resolve(System.mapLibraryName("hotlib_sibling"));
+        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
+        return file;
+    }
+
+    private static void build() {
         if (!built) {
             Path build = root().resolve("build");
             if (!Files.exists(build.resolve("CMakeCache.txt"))) {
@@ -52,9 +83,6 @@ public final class Natives {
             run(root(), "cmake", "--build", build.toString(), "--parallel");
             built = true;
         }
-        Path file = root().resolve("build/test-variants").resolve(lang.dir).resolve(System.mapLibraryName(name));
-        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
-        return file;
     }
 
     /** Puts {@code source} at {@code target} the way an atomic build does: copy beside it, then rename. */
