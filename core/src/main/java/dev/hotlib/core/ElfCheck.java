@@ -126,7 +126,7 @@ final class ElfCheck {
 
     /** Bounds-checked little-endian reads through one fixed-size buffer. */
     private static final class Window {
-        private static final int SIZE = 64 * 1024;
+        private static final int SIZE = 16 * 1024;  // a small library's tables in one read
         private final Source source;
         private final long size;
         private final ByteBuffer buffer = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);

@@ -62,13 +62,22 @@ public record FileIdentity(Object fileKey, long size, FileTime modified, FileTim
             return new Unusable("it is not a regular file");
         }
         if (!trustWritable) {
-            String untrusted = Trust.problem(path);
+            String untrusted = untrusted(path);
             if (untrusted != null) {
-                return new Unusable(untrusted + OPT_OUT);
+                return new Unusable(untrusted);
             }
         }
         return new Loadable(new FileIdentity(a.get("fileKey"), (Long) a.get("size"),
                 (FileTime) a.get("lastModifiedTime"), (FileTime) a.getOrDefault("ctime", a.get("lastModifiedTime"))));
+    }
+
+    /**
+     * Why {@code path} must not be trusted, and how to opt out, or null: see {@link Trust}. One lstat(2) per
+     * folder on the way, so the watcher asks only when the file's identity changed.
+     */
+    static String untrusted(Path path) {
+        String problem = Trust.problem(path);
+        return problem == null ? null : problem + OPT_OUT;
     }
 
     /** One stat(2): the identity's fields, ctime where the file system has the unix view. */

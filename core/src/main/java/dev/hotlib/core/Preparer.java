@@ -36,6 +36,7 @@ final class Preparer implements AutoCloseable {
     record Refused(String reason) implements Prepared {}
 
     private static final int CHUNK = 64 * 1024;
+    private static final int FIRST_CHUNK = 4096;
     static final String MOVE_IT = "-Dhotlib.shadowDir=<folder>";
 
     private final ShadowCopies copies;  // null in release mode
@@ -73,16 +74,18 @@ final class Preparer implements AutoCloseable {
                 return new Refused("it is empty");
             }
             if (copies == null) {
-                return checked(source, source, in);
+                return checked(source, source, number, in);
             }
             try {
                 copy = copies.copy(in, size, source.getFileName().toString(), number);
             } catch (IOException e) {
                 return new Refused(cannotCopy(e));
             }
-            Prepared prepared = checkCopy(source, copy, running);
+            Prepared prepared = checkCopy(source, copy, number, running);
             if (!(prepared instanceof Ready)) {
                 discard(copy);
+            } else {
+                copy = null;  // the host's now, to discard when it is unloaded
             }
             return prepared;
         } catch (IOException | OutOfMemoryError | RuntimeException e) {
@@ -93,7 +96,7 @@ final class Preparer implements AutoCloseable {
         }
     }
 
-    private Prepared checkCopy(Path source, Path copy, Optional<Version> running) throws IOException {
+    private Prepared checkCopy(Path source, Path copy, int number, Optional<Version> running) throws IOException {
         try (FileChannel loaded = FileChannel.open(copy, StandardOpenOption.READ)) {
             Optional<Path> runningCopy = running.flatMap(Version::copy);
             if (runningCopy.isPresent() && sameBytes(loaded, runningCopy.get())) {
@@ -103,23 +106,22 @@ final class Preparer implements AutoCloseable {
                 return new Refused("its private copy cannot be run from " + copies.dir() + ": that file system"
                         + " is mounted noexec, so the loader cannot map its code; move the copies with " + MOVE_IT);
             }
-            return checked(source, copy, loaded);
+            return checked(source, copy, number, loaded);
         }
     }
 
     /** ElfCheck's verdict on {@code file} (read through {@code channel}), with the dependencies' warnings. */
-    private Prepared checked(Path source, Path file, FileChannel channel) {
+    private Prepared checked(Path source, Path file, int number, FileChannel channel) {
         ElfCheck.Report report = ElfCheck.inspect(ElfCheck.Source.of(channel));
         if (report.refusal().isPresent()) {
             return new Refused(report.refusal().get());
         }
         List<String> warnings = new ArrayList<>(report.warnings());
         try {
-            warnings.addAll(dependencies.prepare(source, file, report, copies));
+            return new Ready(dependencies.prepare(source, file, number, report, copies, warnings), List.copyOf(warnings));
         } catch (IOException e) {
             return new Refused("a library it needs could not be copied beside it (" + e + ")");
         }
-        return new Ready(file, List.copyOf(warnings));
     }
 
     private String cannotCopy(IOException e) {
@@ -138,6 +140,10 @@ final class Preparer implements AutoCloseable {
             for (long at = 0; at < size; ) {
                 mine.clear();
                 theirs.clear();
+                if (at == 0) {  // builds differ in their first page (the GNU build-id note): read it alone first
+                    mine.limit(FIRST_CHUNK);
+                    theirs.limit(FIRST_CHUNK);
+                }
                 int n = readFully(a, mine, at);
                 if (n != readFully(b, theirs, at) || n <= 0) {
                     return false;
@@ -200,13 +206,18 @@ final class Preparer implements AutoCloseable {
         /** Per dependency file name: its identity when first copied for a version, and that version's number. */
         private final Map<String, FileIdentity> firstSeen = new HashMap<>();
 
-        List<String> prepare(Path source, Path file, ElfCheck.Report report, ShadowCopies copies) throws IOException {
+        /**
+         * Copies the libraries {@code file} needs beside it (moving it into a folder of its own first), adds
+         * what to tell to {@code warnings}, and returns where {@code file} now is.
+         */
+        Path prepare(Path source, Path file, int number, ElfCheck.Report report, ShadowCopies copies,
+                List<String> warnings) throws IOException {
             if (report.needed().isEmpty()) {
-                return List.of();
+                return file;
             }
             Path folder = source.toAbsolutePath().getParent();
             boolean origin = report.searchPath().stream().anyMatch(d -> d.equals("$ORIGIN") || d.equals("${ORIGIN}"));
-            List<String> warnings = new ArrayList<>();
+            Path moved = file;
             for (String name : report.needed()) {
                 if (name.contains("/") || folder == null) {
                     continue;
@@ -223,7 +234,10 @@ final class Preparer implements AutoCloseable {
                     continue;
                 }
                 if (copies != null && !file.equals(source)) {
-                    copies.copyBeside(file, beside);
+                    if (moved == file) {
+                        moved = copies.moveIntoOwnFolder(file, source.getFileName().toString(), number);
+                    }
+                    copies.copyBeside(moved, beside);
                 }
                 FileIdentity first = firstSeen.putIfAbsent(name, now);
                 if (first != null && !first.equals(now)) {
@@ -232,7 +246,8 @@ final class Preparer implements AutoCloseable {
                             + " the program to load the new " + name);
                 }
             }
-            return warnings;
+            return moved;
         }
+
     }
 }

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 /**
  * Private copies of the library, a fresh folder per version, that the backends load instead of the watched
  * file. Why: dlopen returns an already loaded library for a path it has seen, and a library overwritten in
- * place while mapped crashes the JVM (SIGBUS). A fresh, unique path per version avoids both. Each version's
- * folder keeps the file's own name, so that the libraries copied beside it are found through {@code $ORIGIN}.
+ * place while mapped crashes the JVM (SIGBUS). A fresh, unique path per version avoids both. A version whose
+ * libraries are copied with it gets a folder of its own, where it keeps the file's own name, so that they are
+ * found through {@code $ORIGIN}.
  *
  * <p>The copies live in a folder of this run, {@code <parent>/hotlib-<pid>-<random>/copies}, readable by the
  * owner only, so no other user can read, replace or plant a link to a copy. A copy is deleted when its version is
@@ -112,18 +113,32 @@ final class ShadowCopies implements AutoCloseable {
     }
 
     /**
-     * Copies {@code size} bytes of {@code source} into a new folder for {@code version}, as {@code fileName},
-     * with the OS's copy (copy_file_range or sendfile: the bytes never enter the heap). On any failure, a full
-     * file system for one, what was written is deleted before the exception is thrown.
+     * Copies {@code size} bytes of {@code source} to a new file for {@code version},
+     * {@code <stem>-v<version>-<n><suffix>}, with the OS's copy (copy_file_range or sendfile: the bytes never
+     * enter the heap). On any failure, a full file system for one, what was written is deleted before the
+     * exception is thrown.
      */
     Path copy(FileChannel source, long size, String fileName, int version) throws IOException {
-        Path folder = newVersionFolder(version);
-        Path copy = folder.resolve(fileName);
-        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        Path copy = newCopy(fileName, version);
+        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             transfer(source, size, out);
             return copy;
         } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+    }
+
+    /**
+     * Moves a copy into a folder of its own, {@code v<version>-<n>/<fileName>}, so that the libraries it needs
+     * can be copied beside it under their own names, for {@code $ORIGIN}. Only such versions get a folder:
+     * removing a folder costs several times what removing a file does (ext4).
+     */
+    Path moveIntoOwnFolder(Path copy, String fileName, int version) throws IOException {
+        Path folder = newVersionFolder(version);
+        try {
+            return Files.move(copy, folder.resolve(fileName), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
             deleteTree(folder);
             throw e;
         }
@@ -145,17 +160,15 @@ final class ShadowCopies implements AutoCloseable {
 
     /** Writes {@code bytes} as a version's copy (the benchmarks; the host streams with {@link #copy}). */
     Path write(byte[] bytes, String fileName, int version) throws IOException {
-        Path folder = newVersionFolder(version);
-        Path copy = folder.resolve(fileName);
-        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        Path copy = newCopy(fileName, version);
+        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer all = ByteBuffer.wrap(bytes);
             while (all.hasRemaining()) {
                 out.write(all);
             }
             return copy;
         } catch (IOException | RuntimeException e) {
-            deleteTree(folder);
+            Files.deleteIfExists(copy);
             throw e;
         }
     }
@@ -170,16 +183,29 @@ final class ShadowCopies implements AutoCloseable {
         }
     }
 
-    /** {@code <dir>/v<version>-<n>}, new; makes the run's folder again if it was removed. */
+    /** A new, empty file {@code <dir>/<stem>-v<version>-<n><suffix>}; makes the run's folder again if removed. */
+    private Path newCopy(String fileName, int version) throws IOException {
+        int dot = fileName.indexOf('.');
+        String stem = dot < 0 ? fileName : fileName.substring(0, dot);
+        String suffix = dot < 0 ? "" : fileName.substring(dot);
+        return create(version, n -> stem + "-v" + version + "-" + n + suffix, false);
+    }
+
+    /** A new folder {@code <dir>/v<version>-<n>}. */
     private Path newVersionFolder(int version) throws IOException {
+        return create(version, n -> "v" + version + "-" + n, true);
+    }
+
+    private Path create(int version, java.util.function.LongFunction<String> name, boolean folder)
+            throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path in = open();
-            Path folder;
+            Path path;
             synchronized (this) {
-                folder = in.resolve("v" + version + "-" + ++versions);
+                path = in.resolve(name.apply(++versions));
             }
             try {
-                return Files.createDirectory(folder);
+                return folder ? Files.createDirectory(path) : Files.createFile(path);
             } catch (NoSuchFileException removed) {
                 if (attempt > 0) {
                     throw removed;

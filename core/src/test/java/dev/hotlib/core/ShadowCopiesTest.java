@@ -30,7 +30,7 @@ class ShadowCopiesTest {
     }
 
     @Test
-    void eachVersionGetsAFreshFolderInAnOwnerOnlyOne() throws Exception {
+    void eachVersionGetsAFreshFileInAnOwnerOnlyFolder() throws Exception {
         Path source = Files.write(parent.resolve("libhotlib_c.so"), new byte[] {1, 2, 3});
         try (ShadowCopies copies = new ShadowCopies(parent.resolve("shadow"))) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copies.dir())));
@@ -39,13 +39,19 @@ class ShadowCopiesTest {
             Path a = copyOf(copies, source, 1);
             Path b = copyOf(copies, source, 1);
             assertNotEquals(a, b, "never reused paths");
-            assertEquals("libhotlib_c.so", a.getFileName().toString(), "the file's own name, for $ORIGIN");
-            assertEquals(copies.dir(), a.getParent().getParent());
-            assertTrue(a.getParent().getFileName().toString().matches("v1-\\d+"), a.toString());
+            assertTrue(a.getFileName().toString().matches("libhotlib_c-v1-\\d+\\.so"), a.toString());
+            assertEquals(copies.dir(), a.getParent());
             assertEquals(3, Files.size(a));
             copies.delete(a);
-            assertFalse(Files.exists(a.getParent()), "the version's folder goes with it");
+            assertFalse(Files.exists(a));
             copies.delete(a);  // a missing copy is no error
+            Path moved = copies.moveIntoOwnFolder(b, "libhotlib_c.so", 1);
+            assertEquals("libhotlib_c.so", moved.getFileName().toString(), "the file's own name, for $ORIGIN");
+            assertTrue(moved.getParent().getFileName().toString().matches("v1-\\d+"), moved.toString());
+            Path beside = copies.copyBeside(moved, Files.write(parent.resolve("libdep.so"), new byte[] {4}));
+            assertEquals(moved.getParent(), beside.getParent());
+            copies.delete(moved);
+            assertFalse(Files.exists(moved.getParent()), "the version's folder goes with it");
         }
     }
 
