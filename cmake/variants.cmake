@@ -23,7 +23,8 @@ set(HOTLIB_VARIANTS
   "nullgreeting|1|4|-|nullgreeting"  # loads; its greeting is empty
   "foodata|1|5|-|foodata"  # foo is data: must be refused before it is called
   "bardata|1|2|6|bardata"  # bar is data: must be refused before it is called
-  "sibling|1|40|-|sibling" # needs its sibling library, found through $ORIGIN
+  "sibling|1|40|-|sibling"   # needs its sibling library, found through $ORIGIN
+  "sibling2|1|40|-|sibling"  # the same, another build: a new version of a guest with a dependency
   "tlsdrop|1|4|-|tlsdrop"  # Rust: stays mapped after dlclose (C: a plain library)
 )
 set(HOTLIB_VARIANT_FLAGS dep undef nullgreeting foodata bardata sibling tlsdrop)

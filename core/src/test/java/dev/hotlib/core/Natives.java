@@ -130,6 +130,32 @@ public final class Natives {
         return withHalfWord(elf, 16, type);
     }
 
+    /** A copy of an ELF file with the 16-bit field at {@code offset} set to {@code value}. */
+    public static byte[] withHalfWordAt(byte[] elf, int offset, int value) {
+        return withHalfWord(elf, offset, value);
+    }
+
+    /** A copy of an ELF file with the 64-bit field at {@code offset} set to {@code value}. */
+    public static byte[] withLongAt(byte[] elf, int offset, long value) {
+        byte[] copy = elf.clone();
+        java.nio.ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(offset, value);
+        return copy;
+    }
+
+    /**
+     * Mounts a tmpfs with {@code options} (such as "size=256k" or "noexec") at {@code at}; false where this
+     * user may not (not root, or no CAP_SYS_ADMIN): the caller skips, saying why. Unmount it with umount.
+     */
+    public static boolean mountTmpfs(Path at, String options) throws IOException, InterruptedException {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return false;
+        }
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString())
+                .redirectErrorStream(true).start();
+        mount.getInputStream().readAllBytes();
+        return mount.waitFor() == 0;
+    }
+
     private static byte[] withHalfWord(byte[] elf, int offset, int value) {
         assertEquals(0x7f, elf[0], "an ELF file");
         byte[] copy = elf.clone();
