@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * is replaced the way builds replace it; the variants are built by CMake from the repository's templates.
  */
 public abstract class ConformanceSuite<S extends HotlibState>
-        implements FaultScenarios<S>, LongRunScenarios<S>, ConcurrentCallerScenarios<S> {
+        implements FaultScenarios<S>, LongRunScenarios<S>, ConcurrentCallerScenarios<S>, PinScenarios<S> {
 
     @TempDir
     protected Path dir;
@@ -49,15 +49,6 @@ public abstract class ConformanceSuite<S extends HotlibState>
     /** JVM options the backend needs in that separate program, besides --enable-native-access. */
     protected List<String> programJvmOptions() {
         return List.of();
-    }
-
-    /**
-     * Asserts that the version loaded from {@code oldCopy} is gone from the process: closing a version must
-     * unmap it. A backend that cannot unload (jnr-ffi has no API for it) overrides this to assert its own
-     * documented behaviour instead, and the README says so.
-     */
-    protected void assertUnmapped(Path oldCopy) throws IOException {
-        assertEquals(List.of(), Natives.mappingsOf(oldCopy), "the old version is unmapped");
     }
 
     /** The watched library file of each test. */
@@ -237,7 +228,7 @@ public abstract class ConformanceSuite<S extends HotlibState>
             renameIntoPlace(variant(lang, "v2"), watched());
             assertTrue(host.reloadIfChanged());
             assertFalse(Files.exists(first), "the old copy is deleted");
-            assertUnmapped(first);
+            assertEquals(List.of(), Natives.mappingsOf(first), "the old version is unmapped");
         }
         assertFalse(Files.exists(shadows), "the shadow directory is deleted at close");
     }
