@@ -109,7 +109,8 @@ final class ElfCheck {
         try {
             return new Reader(new Window(file)).report();
         } catch (Malformed e) {
-            return Report.refuse("its ELF headers are malformed (" + e.getMessage() + "): not a library a linker wrote");
+            return Report.refuse("its ELF headers are malformed (" + e.getMessage()
+                    + "): not a library a linker wrote");
         } catch (IOException e) {
             return Report.refuse("it cannot be read (" + e + ")");
         } catch (RuntimeException e) {

@@ -118,7 +118,8 @@ final class Preparer implements AutoCloseable {
         }
         List<String> warnings = new ArrayList<>(report.warnings());
         try {
-            return new Ready(dependencies.prepare(source, file, number, report, copies, warnings), List.copyOf(warnings));
+            Path ready = dependencies.prepare(source, file, number, report, copies, warnings);
+            return new Ready(ready, List.copyOf(warnings));
         } catch (IOException e) {
             return new Refused("a library it needs could not be copied beside it (" + e + ")");
         }

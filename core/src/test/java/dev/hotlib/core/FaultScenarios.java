@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
 
     /** Loads v1 into a new host and runs update() once. */
-    private Host<S> hostRunningV1(Lang lang, Path watched, Host.Settings options, RecordingHooks hooks) throws Exception {
+    private Host<S> hostRunningV1(Lang lang, Path watched, Host.Settings options, RecordingHooks hooks)
+            throws Exception {
         Host<S> host = host(options, hooks);
         renameIntoPlace(variant(lang, "v1"), watched);
         assertTrue(host.reloadIfChanged(), "v1 loads: " + hooks.refused);
@@ -127,7 +128,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
                 Files.move(temp, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 assertFalse(host.reloadIfChanged(), bad.getKey());
                 assertEquals(reasons.size() + 1, hooks.refused.size(), "one line for " + bad.getKey());
-                reasons.add(bad.getKey() + ": " + hooks.refused.get(hooks.refused.size() - 1));
+                reasons.add(bad.getKey() + ": " + lastRefusal(hooks));
                 assertEquals(1, foo(host), bad.getKey());
             }
             assertTrue(hooks.refused.get(1).contains("empty"), reasons.toString());
@@ -146,14 +147,15 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             assertFalse(host.reloadIfChanged());
             assertFalse(host.reloadIfChanged());
             assertEquals(1, hooks.refused.size(), "told once");
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("directory"), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("directory"), lastRefusal(hooks));
             assertEquals(1, foo(host));
 
             Files.delete(watched);
             Files.createSymbolicLink(watched, dir.resolve("nowhere.so"));
             assertFalse(host.reloadIfChanged());
             assertEquals(2, hooks.refused.size());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("symbolic link to " + dir.resolve("nowhere.so")), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("symbolic link to " + dir.resolve("nowhere.so")),
+                    lastRefusal(hooks));
             Files.delete(watched);
             assertRecovers(lang, host, watched, 1);
         }
@@ -168,7 +170,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "---------");
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("cannot be read"), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("cannot be read"), lastRefusal(hooks));
             assertRecovers(lang, host, watched, 1);
         }
     }
@@ -225,7 +227,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             for (String bad : List.of("abi2", "nofoo", "needsdep")) {
                 renameIntoPlace(variant(lang, bad), watched);
                 assertFalse(host.reloadIfChanged(), bad);
-                assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains(expected.get(bad)), bad + ": " + hooks.refused.get(hooks.refused.size() - 1));
+                assertTrue(lastRefusal(hooks).contains(expected.get(bad)), bad + ": " + lastRefusal(hooks));
                 assertEquals(1, foo(host));
             }
             assertEquals(3, hooks.refused.size());
@@ -260,14 +262,14 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "rw-rw-rw-");
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("other users can write"), hooks.refused.get(hooks.refused.size() - 1));
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("hotlib.trustWritable"), "says how to opt in");
+            assertTrue(lastRefusal(hooks).contains("other users can write"), lastRefusal(hooks));
+            assertTrue(lastRefusal(hooks).contains("hotlib.trustWritable"), "says how to opt in");
             assertEquals(1, foo(host));
 
             Files.setPosixFilePermissions(watched, PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("its folder"), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("its folder"), lastRefusal(hooks));
         }
         try (Host<S> trusting = host(options(watched).withTrustWritable(true), new RecordingHooks())) {
             assertTrue(trusting.reloadIfChanged(), "loaded when the user opts in");

@@ -83,7 +83,8 @@ public final class LargeLibrary {
 
     private Process start(Path library) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx64m", "--enable-native-access=ALL-UNNAMED"));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx64m",
+                "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dhotlib.lib=" + library,
                 "-Dhotlib.interval=100", "-Dhotlib.settle=100", "-Djava.io.tmpdir=" + work, mainClass.getName()));

@@ -103,7 +103,8 @@ public final class Natives {
     /** Runs a build command in {@code dir}, failing the test with its output if it fails. */
     public static void run(Path dir, String... command) {
         try {
-            Process process = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes());
             assertTrue(process.waitFor(10, TimeUnit.MINUTES), "timed out: " + String.join(" ", command));
             assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + output);
