@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -250,6 +251,14 @@ public abstract class ConformanceSuite<S extends HotlibState>
             assertEquals(1, foo(host));
             assertEquals(1, hooks.swapped.size());
         }
+    }
+
+    /** A 200 MB library loads and reloads in a program whose heap is 64 MB: a reload streams the file. */
+    @Test
+    void aLibraryOf200MbReloadsInA64MbHeap() throws Exception {
+        Duration took = new LargeLibrary(dir, mainClass(), programJvmOptions()).loadAndReload();
+        System.out.printf("large %s: %d MB library reloaded with -Xmx64m, rename to first call %d ms%n",
+                backend().name(), LargeLibrary.MEGABYTES, took.toMillis());
     }
 
     @ParameterizedTest
