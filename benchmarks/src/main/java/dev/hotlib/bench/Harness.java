@@ -19,6 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * What JMH does not measure well, per backend, each in a JVM of its own (benchmarks/run starts one per backend,
  * so that the class counts see one backend):
  * <ul>
+ *   <li>warm swaps: the whole swap timed in a loop of swaps (System.nanoTime around reloadIfChanged()), the
+ *       way the C harness times its cycles, beside JMH's single shots, which start with cold caches;
  *   <li>classes: how many classes the JVM loads per reload, over N reloads (ClassLoadingMXBean): whether the
  *       backend generates a class per version;
  *   <li>detection latency: from the rename of a new version into place to the first call answered by it, with
@@ -45,6 +47,11 @@ public final class Harness {
         result.put("backend", backend);
         result.put("settings", Map.of("samples", samples, "intervalMs", intervalMs, "settleMs", 0, "swaps", swaps,
                 "reloads", reloads, "timerNs", timerOverhead()));
+        Map<String, Object> warm = new LinkedHashMap<>();
+        for (String lib : List.of("c", "rust", "big")) {
+            warm.put(lib, stats(warmSwaps(backend, lib, lib.equals("big") ? 10 : 300)));
+        }
+        result.put("warmSwapUs", warm);
         result.put("classes", classes(backend, reloads));
         Map<String, Object> latency = new LinkedHashMap<>();
         for (String lib : List.of("c", "rust")) {
@@ -86,6 +93,31 @@ public final class Harness {
             Files.deleteIfExists(watched);
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** Microseconds per whole swap, {@code count} swaps in a row after 10% more to warm up. */
+    private static double[] warmSwaps(String backend, String lib, int count) throws Exception {
+        Path dir = Files.createTempDirectory("hotlib-warm-");
+        Path watched = dir.resolve(System.mapLibraryName("watched"));
+        double[] us = new double[count];
+        int n = 0;
+        try (Host<?> host = host(backend, watched)) {
+            for (int i = -count / 10 - 1; i < count; i++) {
+                Versions.place(watched, lib, ++n);
+                long t0 = System.nanoTime();
+                if (!host.reloadIfChanged()) {
+                    throw new IllegalStateException("version " + n + " was not swapped in");
+                }
+                if (i >= 0) {
+                    us[i] = (System.nanoTime() - t0) / 1e3;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(watched);
+            Files.deleteIfExists(dir);
+        }
+        System.out.printf("warm swaps %-8s %-4s median %.0f µs%n", backend, lib, quantile(us, 0.5));
+        return us;
     }
 
     private static void swap(Host<?> host, Path watched, String lib, int n) throws Exception {
