@@ -296,9 +296,10 @@ public final class Report {
             }
         }
         for (String design : designs()) {
-            Call call = result("FfmDesigns." + design + "_foo");
-            md.append("| FFM design | ").append(design).append(" | ").append(fmt(call.score())).append(" ± ")
-                    .append(fmt(call.error())).append(" | ").append(fmt(call.cpu())).append(" |\n");
+            Call call = result(design + "_foo");
+            md.append("| ").append(design.startsWith("Ffm") ? "FFM" : "JNA").append(" design | ")
+                    .append(design.substring(design.indexOf('.') + 1)).append(" | ").append(fmt(call.score()))
+                    .append(" ± ").append(fmt(call.error())).append(" | ").append(fmt(call.cpu())).append(" |\n");
         }
         Call java = call("Java", "java");
         md.append("| C | function pointer (CPU clock: median, p5–p95) | | ").append(fmt(c("calls", "foo", "median")))
@@ -311,12 +312,12 @@ public final class Report {
         md.append('\n');
     }
 
-    /** FFM bindings measured only to compare designs (FfmDesigns), if this run has them. */
+    /** Bindings measured only to compare designs (FfmDesigns, JnaDesigns), if this run has them. */
     private List<String> designs() {
         List<String> names = new ArrayList<>();
         for (String key : jmh.keySet()) {
-            if (key.startsWith("FfmDesigns.") && key.endsWith("_foo")) {
-                names.add(key.substring("FfmDesigns.".length(), key.length() - "_foo".length()));
+            if (key.matches("(Ffm|Jna)Designs\\..*_foo")) {
+                names.add(key.substring(0, key.length() - "_foo".length()));
             }
         }
         return names;
