@@ -19,19 +19,19 @@ import java.util.Map;
  * too, because {@code touch -r} restores mtime after an in-place rewrite of the same size, and nothing can set
  * ctime back. Symlinks are followed, so pointing a link at another file is a change too.
  */
-public record FileIdentity(Object fileKey, long size, FileTime modified, FileTime changed) {
+record FileIdentity(Object fileKey, long size, FileTime modified, FileTime changed) {
 
     /** What {@link #inspect} found: an identity to load, or why there is nothing to load. */
-    public sealed interface Inspection {}
+    sealed interface Inspection {}
 
     /** A regular file the host may load. */
-    public record Loadable(FileIdentity identity) implements Inspection {}
+    record Loadable(FileIdentity identity) implements Inspection {}
 
     /** Nothing there: the file does not exist (yet, or any more). */
-    public record Missing(String why) implements Inspection {}
+    record Missing(String why) implements Inspection {}
 
     /** Something is there that must not be loaded; {@code why} says what, for the user. */
-    public record Unusable(String why) implements Inspection {}
+    record Unusable(String why) implements Inspection {}
 
     private static final String IDENTITY = "unix:fileKey,size,lastModifiedTime,ctime,isRegularFile,isDirectory";
     private static final String OPT_OUT = ", so loading it could run another user's code; fix that, or set"
@@ -43,7 +43,7 @@ public record FileIdentity(Object fileKey, long size, FileTime modified, FileTim
      * @param trustWritable whether a file that another user owns or can write, or that lies in such a folder,
      *     may be loaded
      */
-    public static Inspection inspect(Path path, boolean trustWritable) {
+    static Inspection inspect(Path path, boolean trustWritable) {
         Map<String, Object> a;
         try {
             a = attributes(path);
