@@ -198,6 +198,11 @@ public final class Report {
             goals.add(new Goal("foo() in release mode, through its pin", b, cpu(b, "release"), "ns",
                     fastestStatic(b), "static binding", 1.05));
         }
+        for (String design : designs()) {  // the other designs measured for the goals above, without a goal
+            String backend = design.startsWith("Ffm") ? "FFM" : "JNA";
+            goals.add(new Goal("design: " + design.substring(design.indexOf('.') + 1), backend,
+                    result(design + "_foo").cpu(), "ns", fastestStatic(backend), "static binding", Double.NaN));
+        }
         for (String b : BACKENDS) {
             goals.add(new Goal("pin + release, once per tick", b, cpu(b, "pinRelease"), "ns", 1, "", Double.NaN));
         }
