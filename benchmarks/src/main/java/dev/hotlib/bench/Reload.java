@@ -116,7 +116,11 @@ public class Reload {
         @Setup(Level.Iteration)
         public void writeCopy() throws Exception {
             copy = Files.copy(Libs.library(lib), dir.resolve("v" + ++n + ".so"));
+            beforeShot();
         }
+
+        /** What else a shot starts from. Not a @Setup of its own: JMH would run an overriding one twice. */
+        void beforeShot() throws Exception {}
 
         @TearDown(Level.Iteration)
         public void unloadAndDelete() throws Exception {
@@ -137,9 +141,7 @@ public class Reload {
     @State(Scope.Thread)
     public static class Unloading extends Loading {
         @Override
-        @Setup(Level.Iteration)
-        public void writeCopy() throws Exception {
-            super.writeCopy();
+        void beforeShot() throws Exception {
             guest = impl.loader().load(copy);
         }
     }
