@@ -1,7 +1,7 @@
 package dev.hotlib.ffm;
 
 /**
- * What {@code mvn -pl example-ffm exec:java} runs on JDK 17 to 21, where this module builds only this class
+ * What {@code mvn -pl example-ffm exec:java} runs on JDK 17 to 21, where this module compiles only this class
  * (example-ffm/pom.xml, profile jdk-17-to-21): the FFM API is final from Java 22, so say so in one line.
  */
 public final class NeedsJdk22 {
