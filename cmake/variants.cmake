@@ -1,9 +1,17 @@
 # The library variants the Java tests load, built for C and for Rust from the templates
 # c-lib/variants/variant.c.in and rust-lib/variants/variant.rs.in.
-# Each entry: name|abi_version|foo (or -)|bar (or -)[|dep]
-# "dep" links the variant against libhotlib_gone.so, which is built into build/test-variants/gone/ but is not
-# on the loader's search path, so loading the variant fails on a missing dependency.
-# The greeting of every variant is "variant <name>"; update() adds foo to value.
+# Each entry: name|abi_version|foo (or -)|bar (or -)[|flag,flag...]
+# The greeting of every variant is "variant <name>"; update() adds foo to value. The flags:
+#   dep          links libhotlib_gone.so, which is built into build/test-variants/gone/ but is not on the
+#                loader's search path, so loading the variant fails on a missing dependency
+#   undef        calls hotlib_nowhere(), defined nowhere (gcc -shared links it): only RTLD_NOW refuses it
+#   nullgreeting greeting() returns NULL
+#   foodata      exports foo as data (int32_t foo = <foo>), not as a function
+#   bardata      exports bar as data
+#   sibling      foo() returns hotlib_sibling() of libhotlib_sibling.so, found beside it (RUNPATH $ORIGIN);
+#                two builds of that library are in build/test-variants/sibling/{a,b}/ (41 and 42)
+#   tlsdrop      (Rust) foo() reads a thread_local! whose value has a Drop: glibc then keeps the library
+#                mapped after dlclose while the calling thread lives
 set(HOTLIB_VARIANTS
   "v1|1|1|-"       # foo() -> 1, bar not exported
   "v2|1|2|20"      # foo() -> 2, bar() -> 20
@@ -11,24 +19,33 @@ set(HOTLIB_VARIANTS
   "abi2|2|7|-"     # reports another ABI version: must be refused
   "nofoo|1|-|-"    # lacks the required foo: must be refused
   "needsdep|1|8|-|dep"  # needs a library the loader cannot find: must be refused, naming it
+  "undef|1|9|-|undef"   # an undefined function: must be refused at load, not at the first call
+  "nullgreeting|1|4|-|nullgreeting"  # loads; its greeting is empty
+  "foodata|1|5|-|foodata"  # foo is data: must be refused before it is called
+  "bardata|1|2|6|bardata"  # bar is data: must be refused before it is called
+  "sibling|1|40|-|sibling"   # needs its sibling library, found through $ORIGIN
+  "sibling2|1|40|-|sibling"  # the same, another build: a new version of a guest with a dependency
+  "tlsdrop|1|4|-|tlsdrop"  # Rust: stays mapped after dlclose (C: a plain library)
 )
+set(HOTLIB_VARIANT_FLAGS dep undef nullgreeting foodata bardata sibling tlsdrop)
 
 # Sets VARIANT_NAME, VARIANT_ABI, VARIANT_FOO, VARIANT_BAR, VARIANT_GREETING, and the switches the
-# templates use: VARIANT_HAS_FOO / VARIANT_HAS_BAR / VARIANT_HAS_DEP (C, 0 or 1), VARIANT_FOO_CFG /
-# VARIANT_BAR_CFG / VARIANT_DEP_CFG (Rust cfg).
+# templates use: VARIANT_HAS_FOO / VARIANT_HAS_BAR (C, 0 or 1), VARIANT_FOO_CFG / VARIANT_BAR_CFG (Rust cfg),
+# and for each flag F of HOTLIB_VARIANT_FLAGS, upper-cased: VARIANT_F (0 or 1) and VARIANT_F_CFG.
 macro(hotlib_parse_variant spec)
   string(REPLACE "|" ";" _fields "${spec}")
   list(GET _fields 0 VARIANT_NAME)
   list(GET _fields 1 VARIANT_ABI)
   list(GET _fields 2 VARIANT_FOO)
   list(GET _fields 3 VARIANT_BAR)
-  set(VARIANT_DEP "-")
+  set(_flags "")
   list(LENGTH _fields _count)
   if(_count GREATER 4)
-    list(GET _fields 4 VARIANT_DEP)
+    list(GET _fields 4 _flags)
+    string(REPLACE "," ";" _flags "${_flags}")
   endif()
   set(VARIANT_GREETING "variant ${VARIANT_NAME}")
-  foreach(_fn FOO BAR DEP)
+  foreach(_fn FOO BAR)
     if(VARIANT_${_fn} STREQUAL "-")
       set(VARIANT_HAS_${_fn} 0)
       set(VARIANT_${_fn}_CFG "any()")
@@ -38,4 +55,15 @@ macro(hotlib_parse_variant spec)
       set(VARIANT_${_fn}_CFG "all()")
     endif()
   endforeach()
+  foreach(_flag IN LISTS HOTLIB_VARIANT_FLAGS)
+    string(TOUPPER "${_flag}" _upper)
+    if("${_flag}" IN_LIST _flags)
+      set(VARIANT_${_upper} 1)
+      set(VARIANT_${_upper}_CFG "all()")
+    else()
+      set(VARIANT_${_upper} 0)
+      set(VARIANT_${_upper}_CFG "any()")
+    endif()
+  endforeach()
+  set(VARIANT_HAS_DEP ${VARIANT_DEP})
 endmacro()

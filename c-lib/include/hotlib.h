@@ -11,6 +11,10 @@
 
 #define HOTLIB_ABI_VERSION 1
 
+#ifdef __cplusplus
+extern "C" {  /* a C++ guest exports the same unmangled names */
+#endif
+
 /* Owned by the host: allocated once and passed to update() on every tick, so it survives every reload. */
 typedef struct hotlib_state {
     int64_t frame;
@@ -22,5 +26,9 @@ int32_t     foo(void);                    /* required */
 int32_t     bar(void);                    /* optional: a build may not export it */
 const char *greeting(void);               /* static UTF-8 string owned by the library */
 void        update(hotlib_state *state);  /* frame += 1, and changes value its own way */
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

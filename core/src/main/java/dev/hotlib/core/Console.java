@@ -18,7 +18,8 @@ import java.util.Optional;
  * {@code reloaded}, {@code not loaded:}, {@code waiting for} or {@code warning:}.
  */
 public final class Console implements Hooks {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final PrintStream out;
     private final String backend;
@@ -86,7 +87,8 @@ public final class Console implements Hooks {
     @Override
     public void pinnedTooLong(Version old, int pins, Instant since) {
         out.println("warning: version " + old.number() + " is still pinned (" + pins + (pins == 1 ? " pin" : " pins")
-                + ", since " + CLOCK.format(since) + ", when it was replaced): it stays mapped until they are released");
+                + ", since " + CLOCK.format(since) + ", when it was replaced):"
+                + " it stays mapped until they are released");
     }
 
     @Override

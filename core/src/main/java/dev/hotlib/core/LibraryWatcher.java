@@ -2,6 +2,7 @@ package dev.hotlib.core;
 
 import dev.hotlib.core.FileIdentity.Inspection;
 import dev.hotlib.core.FileIdentity.Loadable;
+import dev.hotlib.core.FileIdentity.Unusable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,6 +19,7 @@ final class LibraryWatcher {
     private final Duration settle;
     private final boolean trustWritable;
     private FileIdentity taken;
+    private FileIdentity trusted;  // the last identity whose path passed the trust check
 
     LibraryWatcher(Path file, Duration settle, boolean trustWritable) {
         this.file = file;
@@ -29,14 +31,32 @@ final class LibraryWatcher {
         return file;
     }
 
-    /** The file's state now. */
+    /**
+     * The file's state now: one stat(2) per poll. The trust check walks every folder on the way, so it runs
+     * again only when the identity changed: a file planted through a folder that another user renamed is
+     * another file, and an unchanged file is never loaded again anyway.
+     */
     Inspection inspect() {
-        return FileIdentity.inspect(file, trustWritable);
+        Inspection seen = FileIdentity.inspect(file, true);
+        if (trustWritable || !(seen instanceof Loadable)) {
+            return seen;
+        }
+        FileIdentity identity = ((Loadable) seen).identity();
+        if (identity.equals(trusted)) {
+            return seen;
+        }
+        String untrusted = FileIdentity.untrusted(file);
+        if (untrusted != null) {
+            return new Unusable(untrusted);
+        }
+        trusted = identity;
+        return seen;
     }
 
     /** Its identity now, if it is loadable. */
     FileIdentity current() {
-        return FileIdentity.current(file, trustWritable);
+        Inspection seen = inspect();
+        return seen instanceof Loadable ? ((Loadable) seen).identity() : null;
     }
 
     /**

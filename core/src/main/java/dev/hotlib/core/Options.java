@@ -66,7 +66,7 @@ public record Options(Path library, String waitingHint, Duration interval, long 
         } else {
             library = Path.of(lib).toAbsolutePath().normalize();
             hint = Files.exists(library) ? "" : "hotlib.lib accepts c, rust, or the path of a library file, and \""
-                    + lib + "\" is neither c, rust nor an existing file; waiting for it to appear";
+                    + lib + "\" is neither c, rust nor an existing file";
         }
         Duration interval = Duration.ofMillis(number(p, "hotlib.interval", 1000, 1, Long.MAX_VALUE));
         long ticks = number(p, "hotlib.ticks", UNLIMITED_TICKS, 1, Long.MAX_VALUE);
@@ -109,7 +109,8 @@ public record Options(Path library, String waitingHint, Duration interval, long 
         }
         String unit = name.equals("hotlib.ticks") ? "ticks" : "milliseconds";
         String range = max == Long.MAX_VALUE ? min + " or more" : "from " + min + " to " + max;
-        throw new OptionException(name + " accepts a whole number of " + unit + ", " + range + "; got \"" + text + "\"");
+        throw new OptionException(
+                name + " accepts a whole number of " + unit + ", " + range + "; got \"" + text + "\"");
     }
 
     /** The repository root: hotlib.root, else the nearest folder up from here that holds the ABI header. */

@@ -88,7 +88,8 @@ public final class Pin<S extends HotlibState> implements AutoCloseable {
 
     private void checkHeld() {
         if (released) {
-            throw new IllegalStateException("this pin on version " + version.number() + " was released: take a new one");
+            throw new IllegalStateException(
+                    "this pin on version " + version.number() + " was released: take a new one");
         }
     }
 

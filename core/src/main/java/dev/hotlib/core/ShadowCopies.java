@@ -2,57 +2,231 @@ package dev.hotlib.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Private copies of the library, one fresh file per version, that the backends load instead of the watched
+ * Private copies of the library, a fresh folder per version, that the backends load instead of the watched
  * file. Why: dlopen returns an already loaded library for a path it has seen, and a library overwritten in
- * place while mapped crashes the JVM (SIGBUS). A fresh, unique path per version avoids both.
+ * place while mapped crashes the JVM (SIGBUS). A fresh, unique path per version avoids both. A version whose
+ * libraries are copied with it gets a folder of its own, where it keeps the file's own name, so that they are
+ * found through {@code $ORIGIN}.
  *
- * <p>The copies live in a directory of this run, {@code <tmp>/hotlib-<pid>-<random>}, readable by the owner
- * only, so no other user can read, replace or plant a link to a copy. A copy is deleted when its version is
- * unloaded, the directory at exit, and the directories of runs that were killed at the next start.
+ * <p>The copies live in a folder of this run, {@code <parent>/hotlib-<pid>-<random>/copies}, readable by the
+ * owner only, so no other user can read, replace or plant a link to a copy. A copy is deleted when its version is
+ * unloaded, the folder at exit. The run holds a lock on {@code .lock} in its folder while it lives; at the
+ * next start, the folders of runs whose lock is free (killed, crashed) are deleted. A lock, not the PID in
+ * the name: a run in another PID namespace sharing {@code /tmp} may have any PID.
+ *
+ * <p>Nothing here throws from the constructor: a folder that cannot be made is an {@link IOException} at the
+ * next copy, which the {@link Preparer} turns into a refusal naming the folder and the option that moves it.
  */
 final class ShadowCopies implements AutoCloseable {
     private static final String PREFIX = "hotlib-";
+    private static final String LOCK = ".lock";
+    /** A folder without a lock file older than this is a leftover; a younger one may be a run starting. */
+    private static final Duration UNLOCKED_GRACE = Duration.ofMinutes(10);
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /**
+     * The folders whose lock this JVM holds. Their lock files are never opened by the clean-up: closing any
+     * channel to a file releases every POSIX lock the process holds on it.
+     */
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
-    private final Path dir;
+    private final Path parent;
     private final Thread deleteAtExit;
+    private Path run;          // this run's folder, locked; null until made, made again when removed
+    private Path dir;          // run/copies: the versions' folders, and nothing else
+    private FileChannel lockFile;
+    private boolean noexec;    // whether dir's file system is mounted noexec
+    private long versions;     // makes each version folder's name unique within dir
 
-    ShadowCopies(Path parent) throws IOException {
-        deleteLeftoversOfDeadRuns(parent);
-        dir = Files.createTempDirectory(parent, PREFIX + ProcessHandle.current().pid() + "-", ownerOnly());
-        deleteAtExit = new Thread(this::deleteAll, "hotlib-shadow-cleanup");
+    ShadowCopies(Path parent) {
+        this.parent = parent;
+        this.deleteAtExit = new Thread(this::deleteAll, "hotlib-shadow-cleanup");
         Runtime.getRuntime().addShutdownHook(deleteAtExit);
+        try {
+            deleteLeftoversOfDeadRuns(parent);
+            open();
+        } catch (IOException | RuntimeException e) {
+            // told at the first copy, which tries again
+        }
     }
 
-    Path dir() {
+    /** The folder of this run's copies (one folder per version in it), or null while it could not be made. */
+    synchronized Path dir() {
         return dir;
     }
 
-    /** Writes {@code bytes} to a new file, {@code <name>-v<version>-<random><suffix>}, and returns it. */
+    /** The folder under which this run's folder is made (-Dhotlib.shadowDir). */
+    Path parent() {
+        return parent;
+    }
+
+    /** Whether the copies' file system is mounted noexec, so that dlopen cannot map their code. */
+    synchronized boolean noexec() {
+        return noexec;
+    }
+
+    /** Makes the folder (again, if a /tmp cleaner removed it) and takes its lock. */
+    private synchronized Path open() throws IOException {
+        if (dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return dir;
+        }
+        deleteAll();  // what a cleaner left of it
+        Files.createDirectories(parent);
+        Path made = Files.createTempDirectory(parent, PREFIX + ProcessHandle.current().pid() + "-", ownerOnly());
+        Path copies;
+        try {
+            lockFile = FileChannel.open(made.resolve(LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            lockFile.lock();
+            LIVE.add(made);
+            copies = Files.createDirectory(made.resolve("copies"), ownerOnly());
+        } catch (IOException | RuntimeException e) {
+            release();
+            deleteTree(made);
+            throw e;
+        }
+        run = made;
+        dir = copies;
+        noexec = MountOptions.noexec(copies);
+        return copies;
+    }
+
+    /**
+     * Copies {@code size} bytes of {@code source} to a new file for {@code version},
+     * {@code <stem>-v<version>-<n><suffix>}, with the OS's copy (copy_file_range or sendfile: the bytes never
+     * enter the heap). On any failure, a full file system for one, what was written is deleted before the
+     * exception is thrown.
+     */
+    Path copy(FileChannel source, long size, String fileName, int version) throws IOException {
+        Path copy = newCopy(fileName, version);
+        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            transfer(source, size, out);
+            return copy;
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+    }
+
+    /**
+     * Moves a copy into a folder of its own, {@code v<version>-<n>/<fileName>}, so that the libraries it needs
+     * can be copied beside it under their own names, for {@code $ORIGIN}. Only such versions get a folder:
+     * removing a folder costs several times what removing a file does (ext4).
+     */
+    Path moveIntoOwnFolder(Path copy, String fileName, int version) throws IOException {
+        Path folder = newVersionFolder(version);
+        try {
+            return Files.move(copy, folder.resolve(fileName), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(folder);
+            throw e;
+        }
+    }
+
+    /** Copies {@code file} beside {@code copy}, into its version's folder, under the same name. */
+    Path copyBeside(Path copy, Path file) throws IOException {
+        Path target = copy.resolveSibling(file.getFileName());
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     LinkOption.NOFOLLOW_LINKS)) {
+            transfer(in, in.size(), out);
+            return target;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        }
+    }
+
+    /** Writes {@code bytes} as a version's copy (the benchmarks; the host streams with {@link #copy}). */
     Path write(byte[] bytes, String fileName, int version) throws IOException {
+        Path copy = newCopy(fileName, version);
+        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer all = ByteBuffer.wrap(bytes);
+            while (all.hasRemaining()) {
+                out.write(all);
+            }
+            return copy;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+    }
+
+    private static void transfer(FileChannel in, long size, FileChannel out) throws IOException {
+        for (long done = 0; done < size; ) {
+            long n = in.transferTo(done, size - done, out);
+            if (n <= 0 && in.size() <= done) {
+                throw new IOException("the file shrank to " + in.size() + " bytes while it was copied");
+            }
+            done += Math.max(n, 0);
+        }
+    }
+
+    /** A new, empty file {@code <dir>/<stem>-v<version>-<n><suffix>}; makes the run's folder again if removed. */
+    private Path newCopy(String fileName, int version) throws IOException {
         int dot = fileName.indexOf('.');
         String stem = dot < 0 ? fileName : fileName.substring(0, dot);
         String suffix = dot < 0 ? "" : fileName.substring(dot);
-        Path copy = Files.createTempFile(dir, stem + "-v" + version + "-", suffix, ownerOnly());
-        Files.write(copy, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        return copy;
+        return create(version, n -> stem + "-v" + version + "-" + n + suffix, false);
     }
 
+    /** A new folder {@code <dir>/v<version>-<n>}. */
+    private Path newVersionFolder(int version) throws IOException {
+        return create(version, n -> "v" + version + "-" + n, true);
+    }
+
+    private Path create(int version, java.util.function.LongFunction<String> name, boolean folder)
+            throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path in = open();
+            Path path;
+            synchronized (this) {
+                path = in.resolve(name.apply(++versions));
+            }
+            try {
+                return folder ? Files.createDirectory(path) : Files.createFile(path);
+            } catch (NoSuchFileException removed) {
+                if (attempt > 0) {
+                    throw removed;
+                }
+                // the run's folder was removed while running (a /tmp cleaner): make it again, once
+            } catch (java.nio.file.FileAlreadyExistsException leftover) {
+                // left by a discard that failed: take the next name
+            }
+        }
+    }
+
+    /** Deletes a copy and its version's folder (the libraries copied beside it); a missing one is no error. */
     void delete(Path copy) {
+        Path folder = copy.getParent();
+        Path run = dir();
         try {
-            Files.deleteIfExists(copy);
+            if (folder != null && run != null && run.equals(folder.getParent())) {
+                deleteTreeOrThrow(folder);
+            } else {
+                Files.deleteIfExists(copy);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete the shadow copy " + copy, e);
         }
@@ -68,21 +242,44 @@ final class ShadowCopies implements AutoCloseable {
         }
     }
 
-    private void deleteAll() {
-        deleteTree(dir);
+    private synchronized void deleteAll() {
+        Path was = run;
+        release();
+        if (was != null) {
+            deleteTree(was);
+        }
+        run = null;
+        dir = null;
+    }
+
+    /** Gives up the lock; the folder is then a dead run's to anyone who looks. */
+    private synchronized void release() {
+        if (run != null) {
+            LIVE.remove(run);
+        }
+        if (lockFile != null) {
+            try {
+                lockFile.close();
+            } catch (IOException ignored) {
+                // closing releases the lock whatever it says
+            }
+            lockFile = null;
+        }
     }
 
     private static FileAttribute<?>[] ownerOnly() {
-        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-                : new FileAttribute<?>[0];
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
     }
 
-    /** Deletes the shadow directories of this user's runs whose process is gone (killed, crashed). */
+    /** Deletes the folders of this user's runs whose lock no process holds (killed, crashed). */
     private static void deleteLeftoversOfDeadRuns(Path parent) throws IOException {
-        Files.createDirectories(parent);
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(parent, PREFIX + "*-*")) {
             for (Path run : runs) {
-                if (Files.isDirectory(run, LinkOption.NOFOLLOW_LINKS) && isOurs(run) && !isAlive(pidOf(run))) {
+                if (Files.isDirectory(run, LinkOption.NOFOLLOW_LINKS) && isOurs(run) && isDead(run)) {
                     deleteTree(run);
                 }
             }
@@ -93,33 +290,102 @@ final class ShadowCopies implements AutoCloseable {
         return Files.getOwner(run, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
     }
 
-    private static long pidOf(Path run) {
-        String name = run.getFileName().toString().substring(PREFIX.length());
-        try {
-            return Long.parseLong(name.substring(0, name.indexOf('-')));
-        } catch (NumberFormatException notOurs) {
-            return ProcessHandle.current().pid(); // not a run directory of ours: treat as alive, keep it
+    /** Whether no live run holds the folder's lock: it can be taken, or there is none and the folder is old. */
+    private static boolean isDead(Path run) throws IOException {
+        if (LIVE.contains(run)) {
+            return false;
         }
-    }
-
-    private static boolean isAlive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        Path lock = run.resolve(LOCK);
+        if (!Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+            FileTime made = Files.getLastModifiedTime(run, LinkOption.NOFOLLOW_LINKS);
+            return made.toInstant().isBefore(Instant.now().minus(UNLOCKED_GRACE));
+        }
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+             FileLock taken = channel.tryLock()) {
+            return taken != null;
+        } catch (OverlappingFileLockException heldHere) {
+            return false;
+        }
     }
 
     private static void deleteTree(Path root) {
+        try {
+            deleteTreeOrThrow(root);
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: the next start cleans what is left
+        }
+    }
+
+    /** Deletes {@code root} and what is under it, never following a link; a missing root is no error. */
+    private static void deleteTreeOrThrow(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        IOException first = null;
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 try {
                     Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: the next start cleans what is left
+                } catch (IOException e) {
+                    first = first == null ? e : first;
                 }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort, as above
+            }
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * The mount options of a folder's file system, from /proc/self/mountinfo: Java has no API for them. Read
+     * once per folder made, never per reload.
+     */
+    static final class MountOptions {
+        private MountOptions() {}
+
+        /** Whether {@code folder} is on a file system mounted noexec; false when it cannot be told. */
+        static boolean noexec(Path folder) {
+            try {
+                return noexec(folder.toRealPath(), Files.readAllLines(Path.of("/proc/self/mountinfo")));
+            } catch (IOException | RuntimeException unknown) {
+                return false;
+            }
+        }
+
+        /** As above, from the lines of a mountinfo file: the mount whose point is the folder's longest prefix. */
+        static boolean noexec(Path folder, java.util.List<String> mountinfo) {
+            String best = null;
+            boolean noexec = false;
+            for (String line : mountinfo) {
+                String[] fields = line.split(" ");
+                if (fields.length < 6) {
+                    continue;
+                }
+                String point = unescape(fields[4]);
+                if (folder.startsWith(point) && (best == null || point.length() >= best.length())) {
+                    best = point;
+                    noexec = java.util.Arrays.asList(fields[5].split(",")).contains("noexec");
+                }
+            }
+            return noexec;
+        }
+
+        /** mountinfo writes a space as \040, a tab as \011, a backslash as \134. */
+        private static String unescape(String field) {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < field.length(); i++) {
+                char c = field.charAt(i);
+                if (c == '\\' && i + 3 < field.length()
+                        && field.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
+                    s.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                    i += 3;
+                } else {
+                    s.append(c);
+                }
+            }
+            return s.toString();
         }
     }
 }

@@ -74,7 +74,8 @@ public interface ConcurrentCallerScenarios<S extends HotlibState> extends Scenar
                     OptionalInt bar = guest.bar();
                     String greeting = guest.greeting().orElseThrow();
                     guest.update(mine);
-                    assertEquals(f == 2 ? OptionalInt.of(20) : OptionalInt.empty(), bar, "bar of the same version as foo " + f);
+                    OptionalInt expectedBar = f == 2 ? OptionalInt.of(20) : OptionalInt.empty();
+                    assertEquals(expectedBar, bar, "bar of the same version as foo " + f);
                     assertEquals("variant v" + f, greeting, "greeting of the same version as foo " + f);
                     return f;
                 });

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * is replaced the way builds replace it; the variants are built by CMake from the repository's templates.
  */
 public abstract class ConformanceSuite<S extends HotlibState>
-        implements FaultScenarios<S>, LongRunScenarios<S>, ConcurrentCallerScenarios<S> {
+        implements FaultScenarios<S>, LongRunScenarios<S>, ConcurrentCallerScenarios<S>, PinScenarios<S> {
 
     @TempDir
     protected Path dir;
@@ -49,15 +50,6 @@ public abstract class ConformanceSuite<S extends HotlibState>
     /** JVM options the backend needs in that separate program, besides --enable-native-access. */
     protected List<String> programJvmOptions() {
         return List.of();
-    }
-
-    /**
-     * Asserts that the version loaded from {@code oldCopy} is gone from the process: closing a version must
-     * unmap it. A backend that cannot unload (jnr-ffi has no API for it) overrides this to assert its own
-     * documented behaviour instead, and the README says so.
-     */
-    protected void assertUnmapped(Path oldCopy) throws IOException {
-        assertEquals(List.of(), Natives.mappingsOf(oldCopy), "the old version is unmapped");
     }
 
     /** The watched library file of each test. */
@@ -237,7 +229,7 @@ public abstract class ConformanceSuite<S extends HotlibState>
             renameIntoPlace(variant(lang, "v2"), watched());
             assertTrue(host.reloadIfChanged());
             assertFalse(Files.exists(first), "the old copy is deleted");
-            assertUnmapped(first);
+            assertEquals(List.of(), Natives.mappingsOf(first), "the old version is unmapped");
         }
         assertFalse(Files.exists(shadows), "the shadow directory is deleted at close");
     }
@@ -259,6 +251,14 @@ public abstract class ConformanceSuite<S extends HotlibState>
             assertEquals(1, foo(host));
             assertEquals(1, hooks.swapped.size());
         }
+    }
+
+    /** A 200 MB library loads and reloads in a program whose heap is 64 MB: a reload streams the file. */
+    @Test
+    void aLibraryOf200MbReloadsInA64MbHeap() throws Exception {
+        Duration took = new LargeLibrary(dir, mainClass(), programJvmOptions()).loadAndReload();
+        System.out.printf("large %s: %d MB library reloaded with -Xmx64m, rename to first call %d ms%n",
+                backend().name(), LargeLibrary.MEGABYTES, took.toMillis());
     }
 
     @ParameterizedTest

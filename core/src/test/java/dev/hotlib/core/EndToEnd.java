@@ -99,7 +99,8 @@ final class EndToEnd {
                 .redirectErrorStream(true)
                 .start();
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     lines.add(line);
                 }
@@ -132,7 +133,8 @@ final class EndToEnd {
         String text = Files.readString(source);
         String edited = lang == Lang.C
                 ? text.replace("int32_t foo(void) { return 4; }", "int32_t foo(void) { return 5; }")
-                : text.replace("pub extern \"C\" fn foo() -> i32 {\n    4\n}", "pub extern \"C\" fn foo() -> i32 {\n    5\n}");
+                : text.replace("pub extern \"C\" fn foo() -> i32 {\n    4\n}",
+                        "pub extern \"C\" fn foo() -> i32 {\n    5\n}");
         assertTrue(!edited.equals(text), "the demo source no longer has the foo() this test edits: " + source);
         Files.writeString(source, edited);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hotlib.core.Natives.Lang;
 import java.nio.file.Files;
@@ -19,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,12 +35,30 @@ import org.junit.jupiter.params.provider.EnumSource;
 public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
 
     /** Loads v1 into a new host and runs update() once. */
-    private Host<S> hostRunningV1(Lang lang, Path watched, Host.Settings options, RecordingHooks hooks) throws Exception {
+    private Host<S> hostRunningV1(Lang lang, Path watched, Host.Settings options, RecordingHooks hooks)
+            throws Exception {
         Host<S> host = host(options, hooks);
         renameIntoPlace(variant(lang, "v1"), watched);
         assertTrue(host.reloadIfChanged(), "v1 loads: " + hooks.refused);
         update(host);
         return host;
+    }
+
+    /** The last refusal line. */
+    private static String lastRefusal(RecordingHooks hooks) {
+        assertFalse(hooks.refused.isEmpty(), "a refusal was told");
+        return hooks.refused.get(hooks.refused.size() - 1);
+    }
+
+    /** {@code bad} is refused with one line containing {@code why}, and v1 keeps answering. */
+    private void assertRefused(Host<S> host, RecordingHooks hooks, Path watched, Path bad, String why)
+            throws Exception {
+        int before = hooks.refused.size();
+        renameIntoPlace(bad, watched);
+        assertFalse(host.reloadIfChanged(), bad.toString());
+        assertEquals(before + 1, hooks.refused.size(), "one line for " + bad + ": " + hooks.refused);
+        assertTrue(lastRefusal(hooks).contains(why), lastRefusal(hooks));
+        assertEquals(1, foo(host), "the previous version keeps answering");
     }
 
     /** v1 still answers, then v2 is picked up and frame goes on from {@code frames}. */
@@ -107,7 +128,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
                 Files.move(temp, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 assertFalse(host.reloadIfChanged(), bad.getKey());
                 assertEquals(reasons.size() + 1, hooks.refused.size(), "one line for " + bad.getKey());
-                reasons.add(bad.getKey() + ": " + hooks.refused.get(hooks.refused.size() - 1));
+                reasons.add(bad.getKey() + ": " + lastRefusal(hooks));
                 assertEquals(1, foo(host), bad.getKey());
             }
             assertTrue(hooks.refused.get(1).contains("empty"), reasons.toString());
@@ -126,14 +147,15 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             assertFalse(host.reloadIfChanged());
             assertFalse(host.reloadIfChanged());
             assertEquals(1, hooks.refused.size(), "told once");
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("directory"), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("directory"), lastRefusal(hooks));
             assertEquals(1, foo(host));
 
             Files.delete(watched);
             Files.createSymbolicLink(watched, dir.resolve("nowhere.so"));
             assertFalse(host.reloadIfChanged());
             assertEquals(2, hooks.refused.size());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("symbolic link to " + dir.resolve("nowhere.so")), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("symbolic link to " + dir.resolve("nowhere.so")),
+                    lastRefusal(hooks));
             Files.delete(watched);
             assertRecovers(lang, host, watched, 1);
         }
@@ -148,7 +170,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "---------");
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("cannot be read"), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("cannot be read"), lastRefusal(hooks));
             assertRecovers(lang, host, watched, 1);
         }
     }
@@ -205,7 +227,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             for (String bad : List.of("abi2", "nofoo", "needsdep")) {
                 renameIntoPlace(variant(lang, bad), watched);
                 assertFalse(host.reloadIfChanged(), bad);
-                assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains(expected.get(bad)), bad + ": " + hooks.refused.get(hooks.refused.size() - 1));
+                assertTrue(lastRefusal(hooks).contains(expected.get(bad)), bad + ": " + lastRefusal(hooks));
                 assertEquals(1, foo(host));
             }
             assertEquals(3, hooks.refused.size());
@@ -240,20 +262,250 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "rw-rw-rw-");
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("other users can write"), hooks.refused.get(hooks.refused.size() - 1));
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("hotlib.trustWritable"), "says how to opt in");
+            assertTrue(lastRefusal(hooks).contains("other users can write"), lastRefusal(hooks));
+            assertTrue(lastRefusal(hooks).contains("hotlib.trustWritable"), "says how to opt in");
             assertEquals(1, foo(host));
 
             Files.setPosixFilePermissions(watched, PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
             assertFalse(host.reloadIfChanged());
-            assertTrue(hooks.refused.get(hooks.refused.size() - 1).contains("its folder"), hooks.refused.get(hooks.refused.size() - 1));
+            assertTrue(lastRefusal(hooks).contains("its folder"), lastRefusal(hooks));
         }
         try (Host<S> trusting = host(options(watched).withTrustWritable(true), new RecordingHooks())) {
             assertTrue(trusting.reloadIfChanged(), "loaded when the user opts in");
             assertEquals(2, foo(trusting));
         } finally {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    // Issue 12, case 1: every backend resolves everything at load (RTLD_NOW), so the call never dies.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void anUndefinedFunctionIsRefusedAtLoadNotAtTheFirstCall(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            assertRefused(host, hooks, watched, variant(lang, "undef"), "hotlib_nowhere");
+            assertRecovers(lang, host, watched, 1);
+        }
+    }
+
+    // Case 2: the version loads, and its greeting is empty: no crash, no "null" string.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aNullGreetingLoadsAndIsEmpty(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            renameIntoPlace(variant(lang, "nullgreeting"), watched);
+            assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
+            assertEquals(Optional.empty(), call(host, Pin::greeting));
+            assertEquals(4, foo(host));
+            update(host);
+            assertEquals(2, host.state().frame());
+        }
+    }
+
+    // Case 3: a function of the ABI exported as data is refused before anything binds or calls it.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aFunctionExportedAsDataIsRefusedNamingIt(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            assertRefused(host, hooks, watched, variant(lang, "foodata"), "foo is data (STT_OBJECT), not a function");
+            assertRefused(host, hooks, watched, variant(lang, "bardata"), "bar is data (STT_OBJECT), not a function");
+            assertRecovers(lang, host, watched, 1);
+        }
+    }
+
+    // Case 4: malformed ELF headers are one line each, never an exception out of the host.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void malformedElfHeadersAreRefusedOneLineEach(Lang lang, @TempDir Path dir) throws Exception {
+        byte[] good = Files.readAllBytes(variant(lang, "v2"));
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            Map<String, byte[]> bad = new LinkedHashMap<>();
+            bad.put("e_phentsize 1", Natives.withHalfWordAt(good, 54, 1));
+            bad.put("e_phoff overflowing", Natives.withLongAt(good, 32, Long.MAX_VALUE - 8));
+            bad.put("e_shnum huge", Natives.withHalfWordAt(good, 60, 0xffff));
+            for (Map.Entry<String, byte[]> each : bad.entrySet()) {
+                Path temp = dir.resolve("next.tmp");
+                Files.write(temp, each.getValue());
+                assertRefused(host, hooks, watched, temp, "");
+                assertEquals(1, lastRefusal(hooks).lines().count(), each.getKey());
+            }
+            assertRecovers(lang, host, watched, 1);
+        }
+    }
+
+    // Case 5: a C++ guest with a STB_GNU_UNIQUE symbol is warned of when loaded, and reported still loaded.
+    @Test
+    default void aUniqueSymbolIsWarnedOfAndTheUnloadIsReported(@TempDir Path dir) throws Exception {
+        Path unique = Natives.cxxVariant("unique");
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(Lang.C, watched, options(watched), hooks)) {
+            renameIntoPlace(unique, watched);
+            assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
+            assertEquals(11, foo(host));
+            assertTrue(hooks.warnings.stream().anyMatch(w -> w.contains("STB_GNU_UNIQUE")
+                    && w.contains("-fno-gnu-unique")), "warned before it is unloaded: " + hooks.warnings);
+            renameIntoPlace(variant(Lang.C, "v2"), watched);
+            assertTrue(host.reloadIfChanged());
+            assertEquals(2, foo(host));
+            assertEquals(List.of(2), hooks.stillLoaded, "the loader kept it: told");
+        }
+    }
+
+    // Case 5: a Rust thread_local! with Drop cannot be seen before loading (every Rust cdylib imports
+    // __cxa_thread_atexit_impl); the host reports it after dlclose.
+    @Test
+    default void aRustThreadLocalWithDropIsReportedStillLoaded(@TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(Lang.RUST, watched, options(watched), hooks)) {
+            renameIntoPlace(variant(Lang.RUST, "tlsdrop"), watched);
+            assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
+            assertEquals(4, foo(host), "touches the thread-local on this long-lived thread");
+            renameIntoPlace(variant(Lang.RUST, "v2"), watched);
+            assertTrue(host.reloadIfChanged());
+            assertEquals(2, foo(host));
+            assertEquals(List.of(2), hooks.stillLoaded, "the loader kept it: told");
+        }
+    }
+
+    // Case 6: a guest that finds its own library through RUNPATH $ORIGIN loads from its private copy; an
+    // in-place cp over that library cannot crash it; a changed library needs a restart, and says so.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aGuestWithASiblingLibraryLoadsAndAChangedSiblingAsksForARestart(Lang lang, @TempDir Path dir)
+            throws Exception {
+        Path watched = watchedIn(dir);
+        Path sibling = dir.resolve(System.mapLibraryName("hotlib_sibling"));
+        Files.copy(Natives.sibling("a"), sibling);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            renameIntoPlace(variant(lang, "sibling"), watched);
+            assertTrue(host.reloadIfChanged(), "$ORIGIN works from the copy: " + hooks.refused);
+            assertEquals(41, foo(host));
+            Scenarios.writeInPlace(Files.readAllBytes(Natives.sibling("b")), sibling, 4, Duration.ZERO);
+            assertEquals(41, foo(host), "the loaded library is the private copy: overwriting the user's is harmless");
+            renameIntoPlace(variant(lang, "sibling2"), watched);
+            assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
+            assertEquals(41, foo(host), "glibc reuses the loaded library by its name");
+            assertTrue(hooks.warnings.stream().anyMatch(w -> w.contains("restart")), hooks.warnings.toString());
+            assertRecovers2(lang, host, watched);
+        }
+    }
+
+    private void assertRecovers2(Lang lang, Host<S> host, Path watched) throws Exception {
+        renameIntoPlace(variant(lang, "v2"), watched);
+        assertTrue(host.reloadIfChanged(), "the next good version is picked up");
+        assertEquals(2, foo(host));
+    }
+
+    // Case 7: a full file system leaves nothing behind, and a version that fits is loaded next.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aFullShadowFileSystemIsRefusedAndCleanedUp(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        Path small = Files.createDirectory(dir.resolve("small"));
+        long room = Files.size(variant(lang, "v1")) * 9 / 4 + 64 * 1024;  // v1 and v2 fit together
+        assumeTrue(Natives.mountTmpfs(small, "size=" + room), "cannot mount a tmpfs here (needs root)");
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched).withShadowParent(small), hooks)) {
+            Path big = dir.resolve("big.so");
+            byte[] padded = java.util.Arrays.copyOf(Files.readAllBytes(variant(lang, "v2")), (int) room);
+            Files.write(big, padded);  // a valid library followed by zeros, too big for what is left
+            assertRefused(host, hooks, watched, big, "No space left on device");
+            assertTrue(lastRefusal(hooks).contains("-Dhotlib.shadowDir"), lastRefusal(hooks));
+            try (java.util.stream.Stream<Path> left = Files.list(host.shadowDirectory().orElseThrow())) {
+                assertEquals(1, left.count(), "only v1's copy: the partial one was deleted");
+            }
+            assertRecovers(lang, host, watched, 1);
+        } finally {
+            Natives.run(dir, "umount", small.toString());
+        }
+    }
+
+    // Case 8: a /tmp cleaner removes the shadow folder: it is made again at the next version.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void theShadowFolderRemovedWhileRunningIsMadeAgain(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched).withShadowParent(dir.resolve("tmp")),
+                hooks)) {
+            Natives.run(dir, "rm", "-rf", dir.resolve("tmp").toString());
+            assertEquals(1, foo(host), "the loaded version does not need its file");
+            assertRecovers(lang, host, watched, 1);
+            assertTrue(Files.isDirectory(host.shadowDirectory().orElseThrow()));
+        }
+    }
+
+    // Case 10: a noexec shadow folder is named, with the option that moves it.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aNoexecShadowFolderIsNamedWithTheOptionThatMovesIt(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        Path noexec = Files.createDirectory(dir.resolve("noexec"));
+        assumeTrue(Natives.mountTmpfs(noexec, "size=64m,noexec"), "cannot mount a tmpfs here (needs root)");
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(options(watched).withShadowParent(noexec), hooks)) {
+            renameIntoPlace(variant(lang, "v1"), watched);
+            assertFalse(host.reloadIfChanged());
+            assertEquals(1, hooks.refused.size());
+            assertTrue(lastRefusal(hooks).contains(noexec.toString()) && lastRefusal(hooks).contains("noexec")
+                    && lastRefusal(hooks).contains("-Dhotlib.shadowDir"), lastRefusal(hooks));
+        } finally {
+            Natives.run(dir, "umount", noexec.toString());
+        }
+    }
+
+    // Case 11: a file another user owns is refused, naming it.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aFileAnotherUserOwnsIsRefusedNamingIt(Lang lang, @TempDir Path dir) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            Path theirs = dir.resolve("theirs.tmp");
+            Files.copy(variant(lang, "v2"), theirs);
+            Natives.run(dir, "chown", "nobody", theirs.toString());
+            Files.move(theirs, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            assertFalse(host.reloadIfChanged());
+            assertTrue(lastRefusal(hooks).contains(watched + " is owned by nobody")
+                    && lastRefusal(hooks).contains("-Dhotlib.trustWritable=true"), lastRefusal(hooks));
+            assertEquals(1, foo(host));
+            assertRecovers(lang, host, watched, 1);
+        }
+    }
+
+    // Case 12: content rewritten in place at the same size, with its mtime restored, is a new version.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void rewrittenInPlaceAtTheSameSizeWithItsMtimeRestoredIsReloaded(Lang lang, @TempDir Path dir)
+            throws Exception {
+        byte[] v1 = Files.readAllBytes(variant(lang, "v1"));
+        byte[] v3 = Files.readAllBytes(variant(lang, "v3"));
+        int size = Math.max(v1.length, v3.length);  // zeros after the section headers change nothing
+        Path watched = watchedIn(dir);
+        Files.write(watched, java.util.Arrays.copyOf(v1, size));
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> host = host(options(watched), hooks)) {
+            assertTrue(host.reloadIfChanged(), "v1 loads: " + hooks.refused);
+            Path stamp = Files.createFile(dir.resolve("stamp"));
+            Natives.run(dir, "touch", "-r", watched.toString(), stamp.toString());
+            Thread.sleep(20);  // past a ctime step of the file system
+            Scenarios.writeInPlace(java.util.Arrays.copyOf(v3, size), watched, 1, Duration.ZERO);
+            Natives.run(dir, "touch", "-r", stamp.toString(), watched.toString());
+            assertTrue(host.reloadIfChanged(), "ctime tells the new content from the old");
+            assertEquals(3, foo(host));
         }
     }
 }

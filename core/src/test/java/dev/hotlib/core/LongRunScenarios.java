@@ -24,14 +24,6 @@ public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
     /** Java heap after a full GC; a leak of even 16 KiB per reload would pass it. */
     long HEAP_GROWTH_BOUND_MB = 16;
 
-    /**
-     * How many versions may stay mapped after {@code reloads} reloads: 1 (the current one) for a backend
-     * that unloads. A backend that cannot unload overrides it with its documented bound.
-     */
-    default int mappedVersionsBound(int reloads) {
-        return 1;
-    }
-
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void soakAThousandReloadsStaysBounded(Lang lang, @TempDir Path dir) throws Exception {
@@ -56,10 +48,11 @@ public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
                     + " heap after GC %d -> %d MB%n", backend().name(), lang, SOAK_RELOADS, mapped, fdsBefore, fds,
                     shadowFiles, heapBefore, heap);
             assertEquals(20 + SOAK_RELOADS, host.state().frame(), "one update per reload, none lost");
-            assertTrue(mapped <= mappedVersionsBound(20 + SOAK_RELOADS), "mapped versions: " + mapped);
+            assertEquals(1, mapped, "only the current version is mapped");
             assertTrue(fds - fdsBefore <= FD_GROWTH_BOUND, "open fds grew from " + fdsBefore + " to " + fds);
             assertEquals(1, shadowFiles, "only the current version's copy is on disk");
-            assertTrue(heap - heapBefore <= HEAP_GROWTH_BOUND_MB, "heap grew from " + heapBefore + " to " + heap + " MB");
+            assertTrue(heap - heapBefore <= HEAP_GROWTH_BOUND_MB,
+                    "heap grew from " + heapBefore + " to " + heap + " MB");
         }
     }
 

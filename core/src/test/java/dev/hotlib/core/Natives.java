@@ -42,8 +42,39 @@ public final class Natives {
         throw new IllegalStateException("cannot find the repository root: set -Dhotlib.root");
     }
 
-    /** The built variant {@code name} (v1, v2, v3, abi2, nofoo) of {@code lang}; builds the variants once per JVM. */
+    /**
+     * The built variant {@code name} of {@code lang} (cmake/variants.cmake lists them: v1, v2, v3, abi2, nofoo,
+     * needsdep, undef, nullgreeting, foodata, bardata, sibling, tlsdrop); builds the variants once per JVM.
+     */
     public static synchronized Path variant(Lang lang, String name) {
+        build();
+        Path file = root().resolve("build/test-variants").resolve(lang.dir).resolve(System.mapLibraryName(name));
+        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
+        return file;
+    }
+
+    /**
+     * A C++ variant (unique: an inline function's static local, STB_GNU_UNIQUE), built only where CMake
+     * found a C++ compiler: the test is skipped, saying so, where there is none.
+     */
+    public static synchronized Path cxxVariant(String name) {
+        build();
+        Path file = root().resolve("build/test-variants/c").resolve(System.mapLibraryName(name));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(file),
+                "no C++ compiler was found by CMake, so " + file + " was not built");
+        return file;
+    }
+
+    /** The dependency of the "sibling" variant, found beside it through RUNPATH $ORIGIN: build a (41) or b (42). */
+    public static synchronized Path sibling(String build) {
+        build();
+        Path file = root().resolve("build/test-variants/sibling").resolve(build)
+                .resolve(System.mapLibraryName("hotlib_sibling"));
+        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
+        return file;
+    }
+
+    private static void build() {
         if (!built) {
             Path build = root().resolve("build");
             if (!Files.exists(build.resolve("CMakeCache.txt"))) {
@@ -52,9 +83,6 @@ public final class Natives {
             run(root(), "cmake", "--build", build.toString(), "--parallel");
             built = true;
         }
-        Path file = root().resolve("build/test-variants").resolve(lang.dir).resolve(System.mapLibraryName(name));
-        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
-        return file;
     }
 
     /** Puts {@code source} at {@code target} the way an atomic build does: copy beside it, then rename. */
@@ -75,7 +103,8 @@ public final class Natives {
     /** Runs a build command in {@code dir}, failing the test with its output if it fails. */
     public static void run(Path dir, String... command) {
         try {
-            Process process = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes());
             assertTrue(process.waitFor(10, TimeUnit.MINUTES), "timed out: " + String.join(" ", command));
             assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + output);
@@ -100,6 +129,32 @@ public final class Natives {
     /** A copy of an ELF file with its e_type field (offset 16, little-endian) set to {@code type}. */
     public static byte[] withElfType(byte[] elf, int type) {
         return withHalfWord(elf, 16, type);
+    }
+
+    /** A copy of an ELF file with the 16-bit field at {@code offset} set to {@code value}. */
+    public static byte[] withHalfWordAt(byte[] elf, int offset, int value) {
+        return withHalfWord(elf, offset, value);
+    }
+
+    /** A copy of an ELF file with the 64-bit field at {@code offset} set to {@code value}. */
+    public static byte[] withLongAt(byte[] elf, int offset, long value) {
+        byte[] copy = elf.clone();
+        java.nio.ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(offset, value);
+        return copy;
+    }
+
+    /**
+     * Mounts a tmpfs with {@code options} (such as "size=256k" or "noexec") at {@code at}; false where this
+     * user may not (not root, or no CAP_SYS_ADMIN): the caller skips, saying why. Unmount it with umount.
+     */
+    public static boolean mountTmpfs(Path at, String options) throws IOException, InterruptedException {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return false;
+        }
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString())
+                .redirectErrorStream(true).start();
+        mount.getInputStream().readAllBytes();
+        return mount.waitFor() == 0;
     }
 
     private static byte[] withHalfWord(byte[] elf, int offset, int value) {

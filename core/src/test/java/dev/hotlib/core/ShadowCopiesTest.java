@@ -3,11 +3,19 @@ package dev.hotlib.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,54 +23,142 @@ class ShadowCopiesTest {
     @TempDir
     Path parent;
 
-    @Test
-    void eachVersionGetsAFreshOwnerOnlyFile() throws Exception {
-        try (ShadowCopies copies = new ShadowCopies(parent)) {
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copies.dir())));
-            Path a = copies.write(new byte[] {1, 2, 3}, "libhotlib_c.so", 1);
-            Path b = copies.write(new byte[] {1, 2, 3}, "libhotlib_c.so", 1);
-            assertNotEquals(a, b, "unpredictable, never reused names");
-            assertTrue(a.getFileName().toString().matches("libhotlib_c-v1-\\d+\\.so"), a.toString());
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(a)));
-            assertEquals(3, Files.size(a));
-            copies.delete(a);
-            assertFalse(Files.exists(a));
+    private static Path copyOf(ShadowCopies copies, Path file, int version) throws Exception {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            return copies.copy(in, in.size(), file.getFileName().toString(), version);
         }
     }
 
     @Test
-    void closeDeletesTheDirectory() throws Exception {
+    void eachVersionGetsAFreshFileInAnOwnerOnlyFolder() throws Exception {
+        Path source = Files.write(parent.resolve("libhotlib_c.so"), new byte[] {1, 2, 3});
+        try (ShadowCopies copies = new ShadowCopies(parent.resolve("shadow"))) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copies.dir())));
+            assertEquals("rwx------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(copies.dir().getParent())));
+            Path a = copyOf(copies, source, 1);
+            Path b = copyOf(copies, source, 1);
+            assertNotEquals(a, b, "never reused paths");
+            assertTrue(a.getFileName().toString().matches("libhotlib_c-v1-\\d+\\.so"), a.toString());
+            assertEquals(copies.dir(), a.getParent());
+            assertEquals(3, Files.size(a));
+            copies.delete(a);
+            assertFalse(Files.exists(a));
+            copies.delete(a);  // a missing copy is no error
+            Path moved = copies.moveIntoOwnFolder(b, "libhotlib_c.so", 1);
+            assertEquals("libhotlib_c.so", moved.getFileName().toString(), "the file's own name, for $ORIGIN");
+            assertTrue(moved.getParent().getFileName().toString().matches("v1-\\d+"), moved.toString());
+            Path beside = copies.copyBeside(moved, Files.write(parent.resolve("libdep.so"), new byte[] {4}));
+            assertEquals(moved.getParent(), beside.getParent());
+            copies.delete(moved);
+            assertFalse(Files.exists(moved.getParent()), "the version's folder goes with it");
+        }
+    }
+
+    @Test
+    void closeDeletesTheFolder() throws Exception {
         ShadowCopies copies = new ShadowCopies(parent);
         copies.write(new byte[] {1}, "libx.so", 1);
+        Path dir = copies.dir();
         copies.close();
-        assertFalse(Files.exists(copies.dir()));
+        assertFalse(Files.exists(dir.getParent()));
+    }
+
+    @Test
+    void aFolderRemovedWhileRunningIsMadeAgain() throws Exception {
+        Path source = Files.write(parent.resolve("libx.so"), new byte[] {1, 2});
+        try (ShadowCopies copies = new ShadowCopies(parent.resolve("shadow"))) {
+            Natives.run(parent, "rm", "-rf", parent.resolve("shadow").toString());
+            Path copy = copyOf(copies, source, 2);
+            assertTrue(Files.isRegularFile(copy));
+            assertTrue(Files.isRegularFile(copies.dir().resolveSibling(".lock")), "locked again");
+        }
+    }
+
+    @Test
+    void aFolderThatCannotBeMadeDoesNotThrowFromTheConstructor() throws Exception {
+        Path notAFolder = Files.write(parent.resolve("file"), new byte[] {1});
+        try (ShadowCopies copies = new ShadowCopies(notAFolder.resolve("shadow"))) {
+            assertEquals(null, copies.dir());
+            assertThrows(java.io.IOException.class, () -> copies.write(new byte[] {1}, "libx.so", 1));
+        }
     }
 
     @Test
     void theCleanUpNeverFollowsAPlantedSymlink() throws Exception {
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
         Path victim = Files.createDirectory(parent.resolve("victim"));
         Path precious = Files.writeString(victim.resolve("precious.txt"), "keep me");
-        Files.createSymbolicLink(parent.resolve("hotlib-" + gone.pid() + "-planted"), victim);
+        Files.createSymbolicLink(parent.resolve("hotlib-1-planted"), victim);
+        Files.setLastModifiedTime(victim, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
         try (ShadowCopies copies = new ShadowCopies(parent)) {
-            assertTrue(Files.exists(precious), "a link that looks like a dead run's directory is not followed");
-            assertFalse(Files.isSymbolicLink(copies.dir()));
+            assertTrue(Files.exists(precious), "a link that looks like a dead run's folder is not followed");
+            assertFalse(Files.isSymbolicLink(copies.dir().getParent()));
         }
     }
 
+    /** A run in another process (another PID namespace, for all it knows) holds its lock: it is kept. */
     @Test
-    void copiesLeftByAKilledRunAreDeletedAtTheNextStartButALiveRunsAreKept() throws Exception {
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        Path dead = Files.createDirectory(parent.resolve("hotlib-" + gone.pid() + "-123"));
-        Files.write(dead.resolve("libhotlib_c-v1-1.so"), new byte[] {1});
-        Path alive = Files.createDirectory(parent.resolve("hotlib-" + ProcessHandle.current().pid() + "-456"));
-        Path unrelated = Files.createDirectory(parent.resolve("hotlib-notapid-789"));
-        try (ShadowCopies copies = new ShadowCopies(parent)) {
-            assertFalse(Files.exists(dead));
-            assertTrue(Files.exists(alive));
-            assertTrue(Files.exists(unrelated));
+    void theCleanUpDecidesByTheLockNotByThePid() throws Exception {
+        Path dead = Files.createDirectory(parent.resolve("hotlib-" + ProcessHandle.current().pid() + "-dead"));
+        Files.createFile(dead.resolve(".lock"));  // nobody holds it
+        Path live = Files.createDirectory(parent.resolve("hotlib-999999999-live"));  // a PID that is not alive here
+        Path lock = Files.createFile(live.resolve(".lock"));
+        Path noLockOld = Files.createDirectory(parent.resolve("hotlib-7-old"));
+        Files.setLastModifiedTime(noLockOld, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        Path noLockYoung = Files.createDirectory(parent.resolve("hotlib-8-starting"));
+        Process holder = holdLock(lock);
+        try {
+            try (ShadowCopies copies = new ShadowCopies(parent)) {
+                assertFalse(Files.exists(dead), "nobody holds its lock: a dead run's");
+                assertTrue(Files.exists(live), "its lock is held: alive, whatever its PID says");
+                assertFalse(Files.exists(noLockOld), "no lock, and old: a leftover");
+                assertTrue(Files.exists(noLockYoung), "no lock yet: may be a run starting");
+                try (ShadowCopies other = new ShadowCopies(parent)) {
+                    assertTrue(Files.exists(copies.dir()), "a live run of this JVM is kept");
+                    assertNotEquals(copies.dir(), other.dir());
+                    assertNotNull(other.dir());
+                }
+                assertTrue(Files.exists(copies.dir().resolveSibling(".lock")));
+            }
+        } finally {
+            holder.destroy();
+            holder.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Another process that holds {@code lock} with FileChannel.lock (a POSIX lock, as a live run does; flock(1)
+     * takes a BSD lock, which POSIX locks do not see): a java source program, run by this JVM's launcher.
+     */
+    private Process holdLock(Path lock) throws Exception {
+        Path program = Files.writeString(parent.resolve("Hold.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                class Hold {
+                    public static void main(String[] args) throws Exception {
+                        FileChannel c = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE);
+                        c.lock();
+                        System.out.println("locked");
+                        Thread.sleep(60_000);
+                    }
+                }
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process holder = new ProcessBuilder(java, program.toString(), lock.toString()).start();
+        String said = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+        assertEquals("locked", said, "the holder took the lock");
+        return holder;
+    }
+
+    @Test
+    void noexecIsReadFromTheMountOptions() {
+        List<String> mountinfo = List.of(
+                "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
+                "30 22 0:27 / /tmp rw,nosuid,nodev,noexec shared:5 - tmpfs tmpfs rw",
+                "31 30 0:28 / /tmp/with\\040space rw,relatime shared:6 - tmpfs tmpfs rw");
+        assertTrue(ShadowCopies.MountOptions.noexec(Path.of("/tmp/hotlib-1-x"), mountinfo));
+        assertFalse(ShadowCopies.MountOptions.noexec(Path.of("/tmp/with space/hotlib-1-x"), mountinfo));
+        assertFalse(ShadowCopies.MountOptions.noexec(Path.of("/home/me"), mountinfo));
+        assertFalse(ShadowCopies.MountOptions.noexec(Path.of("/tmpfoo"), mountinfo), "a prefix of names, not of path");
     }
 }

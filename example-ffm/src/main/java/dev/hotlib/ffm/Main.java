@@ -9,14 +9,15 @@ import java.util.OptionalInt;
 
 /**
  * The hot-reload example with the FFM API: {@code mvn -pl example-ffm exec:java}, then edit
- * c-lib/src/hotlib.c and run {@code cmake --build build}. The FFI is in {@link FfmHotlib} and {@link FfmState}.
+ * c-lib/src/hotlib.c and run {@code cmake --build build}.
+ * The FFI is in {@link FfmHotlib} and {@link FfmState}.
  */
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
-        Backend<FfmState> ffm = new Backend<>("FFM", FfmState::new, FfmHotlib::load);
-        Console console = new Console(System.out, ffm.name(), options.waitingHint());
-        try (Host<FfmState> host = new Host<>(ffm, options.host(), console)) { // 2. the host, with this backend
+        Backend<FfmState> backend = new Backend<>("FFM", FfmState::new, FfmHotlib::load);
+        Console console = new Console(System.out, backend.name(), options.waitingHint());
+        try (Host<FfmState> host = new Host<>(backend, options.host(), console)) {  // 2. the host
             for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
                 host.reloadIfChanged();                                    //    poll; load, swap, unload the old
                 if (host.loaded()) {

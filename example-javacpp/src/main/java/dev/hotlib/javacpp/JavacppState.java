@@ -9,12 +9,13 @@ import org.bytedeco.javacpp.annotation.Name;
 import org.bytedeco.javacpp.annotation.Properties;
 
 /**
- * The host's {@code hotlib_state}, mapped the JavaCPP way: a {@link Pointer} to the C struct (typedef struct
- * hotlib_state { int64_t frame; double value; } hotlib_state;) whose native getters read its fields. Allocated
- * once with C++ {@code new}, freed by {@link #close}, never by the garbage collector.
+ * The host's {@code hotlib_state}, mapped the JavaCPP way: a {@link Pointer} to the C struct whose native
+ * getters read its fields. Allocated once with C++ {@code new}, freed by {@link #close}, never by the garbage
+ * collector. Its JNI code goes into the same library as {@link JavacppHotlib.Binding}, whose properties it
+ * inherits (hotlib.h comes from there).
  */
-@Name("hotlib_state")
-@Properties(inherit = Dlfcn.class)
+@Name("hotlib_state")  // typedef struct hotlib_state { int64_t frame; double value; } hotlib_state;
+@Properties(inherit = JavacppHotlib.Binding.class)
 final class JavacppState extends Pointer implements HotlibState {
     static {
         Loader.load();

@@ -1,15 +1,38 @@
 package dev.hotlib.javacpp;
 
-import dev.hotlib.core.Program;
+import dev.hotlib.core.Backend;
+import dev.hotlib.core.Console;
+import dev.hotlib.core.Host;
+import dev.hotlib.core.Options;
+import dev.hotlib.core.Pin;
+import java.util.OptionalInt;
 
 /**
  * The hot-reload example with JavaCPP: {@code mvn -pl example-javacpp exec:java}, then edit
- * c-lib/src/hotlib.c and run {@code cmake --build build}. The loop is {@link Program#run}; the FFI is
- * {@link JavacppBackend} (load and bind), {@link JavacppGuest} (the calls), {@link JavacppState} (the struct)
- * and {@link Dlfcn} (the JavaCPP mapping of dlfcn.h that the build compiles into a JNI library).
+ * c-lib/src/hotlib.c and run {@code cmake --build build}.
+ * The FFI is in {@link JavacppHotlib} and {@link JavacppState}.
  */
 public final class Main {
-    public static void main(String[] args) {
-        Program.run(new JavacppBackend());
+    public static void main(String[] args) throws InterruptedException {
+        Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
+        Backend<JavacppState> backend = new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load);
+        Console console = new Console(System.out, backend.name(), options.waitingHint());
+        try (Host<JavacppState> host = new Host<>(backend, options.host(), console)) {  // 2. the host
+            for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
+                host.reloadIfChanged();                                    //    poll; load, swap, unload the old
+                if (host.loaded()) {
+                    try (Pin<JavacppState> hotlib = host.pin()) {          //    pin the current version
+                        console.print("foo() -> " + hotlib.foo());         //    call it, print what it returns
+                        OptionalInt bar = hotlib.bar();
+                        console.print(bar.isPresent() ? "bar() -> " + bar.getAsInt() : "bar() is not defined");
+                        console.print(hotlib.greeting().map(text -> "greeting() -> \"" + text + "\"")
+                                .orElse("greeting() returned NULL"));
+                        hotlib.update(host.state());
+                        console.print("update() -> frame " + host.state().frame() + ", value " + host.state().value());
+                    }                                                      //    release: an old version may go now
+                }
+                Thread.sleep(options.interval().toMillis());
+            }
+        }                                                                  // 4. close: unload, free, delete the copies
     }
 }

@@ -2,65 +2,60 @@ package dev.hotlib.jna;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
-import com.sun.jna.Structure.FieldOrder;
 import dev.hotlib.core.HotlibState;
 
 /**
- * The host's {@code hotlib_state}: a JNA {@link Structure} whose native memory is allocated once, zeroed, when
- * the host makes it, and never moves. Every version's {@code update} gets a pointer to that same memory
- * (JNA passes a {@code Structure} argument by reference: {@code hotlib_state *}), so the state survives every
- * reload.
+ * The host's {@code hotlib_state}: 16 bytes of native memory, allocated zeroed once, that never move. Every
+ * version's {@code update} gets their address, so the state survives every reload.
  *
- * <p>Native memory is the only truth. Auto-write is off, so a call never copies the Java fields over what
- * the library wrote; auto-read stays on, so after each {@code update} JNA copies the struct back into the
- * Java fields. {@link #frame()} and {@link #value()} read the native memory itself all the same.
- *
- * <p>Public, with public fields: JNA reads and writes the fields by reflection from its own package.
+ * <p>The native memory is the only truth: {@link #frame()} and {@link #value()} read it. Not a JNA
+ * {@code Structure}, which keeps public Java fields beside the memory and copies between the two by reflection
+ * around every call: the fields then say something else than the memory whenever a copy is skipped or stale.
  */
-@FieldOrder({"frame", "value"})
-public final class JnaState extends Structure implements HotlibState {
-    /** {@code int64_t frame;} */
-    public long frame;
-    /** {@code double value;} */
-    public double value;
+final class JnaState implements HotlibState {
+    /** typedef struct hotlib_state { int64_t frame; double value; } hotlib_state; */
+    private static final long FRAME = 0;  // int64_t frame;
+    private static final long VALUE = 8;  // double value;
+    private static final long SIZE = 16;
 
-    private volatile boolean closed;
+    private final Memory memory = new Memory(SIZE);
+    private boolean freed;
 
-    /** Allocates the struct's 16 bytes, zeroed (JNA's auto-allocated {@link Memory} is cleared). */
-    public JnaState() {
-        setAutoWrite(false);
+    JnaState() {
+        memory.clear();  // JNA's Memory is malloc()ed, not zeroed
     }
 
-    /** The native address every version's {@code update} receives. */
-    Pointer address() {
-        return getPointer();
+    /** The {@code hotlib_state *} every version's update() receives. */
+    Pointer pointer() {
+        checkNotFreed();
+        return memory;
     }
 
     @Override
     public long frame() {
-        checkOpen();
-        return (Long) readField("frame");
+        checkNotFreed();
+        return memory.getLong(FRAME);
     }
 
     @Override
     public double value() {
-        checkOpen();
-        return (Double) readField("value");
-    }
-
-    void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the hotlib_state was freed");
-        }
+        checkNotFreed();
+        return memory.getDouble(VALUE);
     }
 
     /** Frees the native memory now rather than when the garbage collector gets to it. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            ((Memory) getPointer()).close();
+        if (!freed) {
+            freed = true;
+            memory.close();
+        }
+    }
+
+    /** A freed Memory's address is 0: passing it on would have the library write through NULL. */
+    private void checkNotFreed() {
+        if (freed) {
+            throw new IllegalStateException("the hotlib_state was freed");
         }
     }
 }

@@ -18,11 +18,11 @@ final class JnrState extends Struct implements HotlibState {
     private final Double value = new Double();
     private final long address;
 
-    JnrState(Runtime runtime) {
-        super(runtime);
+    JnrState() {
+        super(Runtime.getSystemRuntime());
         int size = Struct.size(this);
         this.address = IO.allocateMemory(size, true); // zeroed
-        useMemory(runtime.getMemoryManager().newPointer(address, size));
+        useMemory(getRuntime().getMemoryManager().newPointer(address, size));
     }
 
     @Override

@@ -1,0 +1,163 @@
+package dev.hotlib.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.hotlib.core.FileIdentity.Loadable;
+import dev.hotlib.core.FileIdentity.Trust;
+import dev.hotlib.core.FileIdentity.Unusable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileIdentityTest {
+    private static final long NOBODY = 65534;
+
+    @TempDir
+    Path dir;
+
+    private static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void chown(Path path, String owner) {
+        Natives.run(path.getParent(), "chown", "-h", owner, path.toString());
+    }
+
+    private static void chmod(Path path, String mode) throws Exception {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+    }
+
+    @Test
+    void contentRewrittenInPlaceWithItsMtimeRestoredIsANewIdentity() throws Exception {
+        Path lib = Files.write(dir.resolve("lib.so"), new byte[] {1, 2, 3, 4});
+        Path stamp = Files.createFile(dir.resolve("stamp"));
+        Natives.run(dir, "touch", "-r", lib.toString(), stamp.toString());
+        FileIdentity before = FileIdentity.current(lib, false);
+        Thread.sleep(20);  // ctime has the file system's clock steps, a few ms on ext4
+        Files.write(lib, new byte[] {4, 3, 2, 1});  // in place, same size, as cp does
+        Natives.run(dir, "touch", "-r", stamp.toString(), lib.toString());
+        FileIdentity after = FileIdentity.current(lib, false);
+        assertEquals(before.fileKey(), after.fileKey(), "the same inode");
+        assertEquals(before.size(), after.size());
+        assertEquals(before.modified(), after.modified(), "mtime restored");
+        assertNotEquals(before, after, "ctime tells them apart");
+    }
+
+    @Test
+    void aFileInPrivateFoldersIsTrusted() throws Exception {
+        Path lib = Files.write(dir.resolve("lib.so"), new byte[] {1});
+        assertTrue(FileIdentity.inspect(lib, false) instanceof Loadable, FileIdentity.inspect(lib, false).toString());
+    }
+
+    @Test
+    void aFileAnotherUserOwnsIsRefusedNamingIt() throws Exception {
+        assumeTrue(root(), "only root can give a file away");
+        Path lib = Files.write(dir.resolve("lib.so"), new byte[] {1});
+        chown(lib, "nobody");
+        FileIdentity.Inspection seen = FileIdentity.inspect(lib, false);
+        assertTrue(seen instanceof Unusable, seen.toString());
+        String why = ((Unusable) seen).why();
+        assertTrue(why.startsWith(lib + " is owned by nobody, another user"), why);
+        assertTrue(why.contains("-Dhotlib.trustWritable=true"), why);
+        assertTrue(FileIdentity.inspect(lib, true) instanceof Loadable, "trusted when the user opts in");
+    }
+
+    @Test
+    void aFolderHigherUpThatOthersCanWriteIsRefusedUnlessSticky() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared/project"));
+        Path lib = Files.write(shared.resolve("lib.so"), new byte[] {1});
+        chmod(dir.resolve("shared"), "rwxrwxrwx");
+        String why = Trust.problem(lib);
+        assertEquals("other users can write the folder " + dir.resolve("shared"), why);
+        Natives.run(dir, "chmod", "1777", dir.resolve("shared").toString());  // Java cannot set the sticky bit
+        assertNull(Trust.problem(lib), "sticky, as /tmp: only a file's owner can rename it there");
+        chmod(dir.resolve("shared"), "rwx------");
+    }
+
+    @Test
+    void theFoldersOfEverySymlinkOnTheWayAreChecked() throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Path safe = Files.createDirectory(dir.resolve("safe"));
+        Path lib = Files.write(safe.resolve("lib.so"), new byte[] {1});
+        Path link = Files.createSymbolicLink(open.resolve("lib.so"), lib);
+        chmod(open, "rwxrwxrwx");
+        assertEquals("other users can write its folder " + open, Trust.problem(link),
+                "whoever can write the link's folder can point it anywhere");
+        chmod(open, "rwx------");
+        assertNull(Trust.problem(link));
+        Path into = Files.createSymbolicLink(dir.resolve("into"), Path.of("open"));
+        Path viaFolderLink = into.resolve("lib.so");
+        chmod(safe, "rwxrwxrwx");
+        assertEquals("other users can write the folder " + safe, Trust.problem(viaFolderLink));
+        chmod(safe, "rwx------");
+    }
+
+    @Test
+    void aGroupNamedLikeTheOwnerIsTheOwners() throws Exception {
+        Path lib = Files.write(dir.resolve("lib.so"), new byte[] {1});
+        chmod(lib, "rw-rw-r--");
+        String owner = Files.getOwner(lib).getName();
+        String group = Files.readAttributes(lib, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        if (owner.equals(group)) {
+            assertNull(Trust.problem(lib), "a private group");
+        } else {
+            assertEquals("other users (its group) can write " + lib, Trust.problem(lib));
+        }
+    }
+
+    /** What an ordinary user sees, decided for uid nobody: root's files are trusted, another user's are not. */
+    @Test
+    void forAnOrdinaryUserRootsFilesAreTrustedAndOtherUsersAreNot() throws Exception {
+        assumeTrue(root(), "only root can make files owned by several users");
+        Path mine = Files.createDirectory(dir.resolve("home"));
+        chown(mine, "nobody");
+        Path lib = Files.write(mine.resolve("lib.so"), new byte[] {1});  // owned by root
+        assertNull(Trust.problem(lib, NOBODY), "root's file in the user's folder");
+        Path theirs = Files.write(mine.resolve("theirs.so"), new byte[] {1});
+        Natives.run(mine, "chown", "1234", theirs.toString());
+        assertTrue(Trust.problem(theirs, NOBODY).startsWith(theirs + " is owned by "), Trust.problem(theirs, NOBODY));
+    }
+
+    /** The same, really run as the user nobody: a child JVM under setpriv, where the machine has it. */
+    @Test
+    void asAnOrdinaryUserInAChildJvm() throws Exception {
+        assumeTrue(root() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
+        Path home = Files.createDirectory(dir.resolve("home"));
+        chmod(dir, "rwxr-xr-x");
+        chown(home, "nobody");
+        Path ok = Files.write(home.resolve("ok.so"), new byte[] {1});
+        chown(ok, "nobody");
+        Path other = Files.write(home.resolve("other.so"), new byte[] {1});
+        Natives.run(home, "chown", "1234", other.toString());
+        Path program = Files.writeString(home.resolve("Inspect.java"), """
+                import dev.hotlib.core.FileIdentity;
+                import java.nio.file.Path;
+                class Inspect {
+                    public static void main(String[] args) {
+                        for (String a : args) {
+                            System.out.println(FileIdentity.inspect(Path.of(a), false));
+                        }
+                    }
+                }
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classes = Path.of(FileIdentity.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        Process child = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
+                "--clear-groups", java, "-Djava.io.tmpdir=" + home, "-cp", classes, program.toString(),
+                ok.toString(), other.toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(child.getInputStream().readAllBytes()).lines().toList();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assumeTrue(child.exitValue() == 0 && lines.size() == 2, "the child could not run as nobody: " + lines);
+        assertTrue(lines.get(0).startsWith("Loadable"), lines.toString());
+        assertTrue(lines.get(1).contains(other + " is owned by"), lines.toString());
+    }
+}

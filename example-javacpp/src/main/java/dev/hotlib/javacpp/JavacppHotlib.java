@@ -1,0 +1,225 @@
+package dev.hotlib.javacpp;
+
+import dev.hotlib.core.Abi;
+import dev.hotlib.core.Guest;
+import dev.hotlib.core.LoadException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.BiFunction;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FunctionPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.MemberGetter;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Opaque;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * One loaded version of the library, with JavaCPP.
+ *
+ * <p>Not JavaCPP's {@code Loader.load} or {@code Loader.loadGlobal}: they keep a library loaded for good, so
+ * they cannot reload one. Instead the javacpp Maven plugin compiles {@link Binding} into a JNI library of its
+ * own, libjniJavacppHotlib.so, which maps {@code <dlfcn.h>} and never links the hot library: each version is
+ * dlopen()ed through it with RTLD_NOW, its functions are taken with typed dlsym() casts, and it is dlclose()d,
+ * while the JNI library is loaded once and stays. The host's pins keep a version mapped while it is called.
+ */
+final class JavacppHotlib implements Guest<JavacppState> {
+
+    // 1. The binding: hotlib.h's functions, each a FunctionPointer type and a dlsym() cast to it. JavaCPP's
+    //    generator processes the classes the plugin names (this one, in example-javacpp/pom.xml) and the
+    //    Pointer types nested in them; the JNI library is named after this file.
+    @Platform(value = {"linux", "macosx"}, include = {"<dlfcn.h>", "hotlib.h"}, library = "jniJavacppHotlib")
+    static final class Binding {
+        static {
+            Loader.load();
+            // The first call of a JNI method links it, and the JVM's own dlsym() calls for that reset
+            // dlerror(): link dlerror now, so that the first failed dlopen() still finds its message.
+            dlerror();
+        }
+
+        // No Loader.load() in these: only the natives below make them, after this class loaded the library.
+        // @Opaque: a call then skips reading Pointer.position, which a wrapper of one function never uses:
+        // one JNI field read less in every call.
+        @Opaque
+        static final class AbiVersion extends FunctionPointer {
+            native int call();                                        // int32_t abi_version(void);
+        }
+
+        @Opaque
+        static final class Foo extends FunctionPointer {
+            native int call();                                        // int32_t foo(void);
+        }
+
+        @Opaque
+        static final class Bar extends FunctionPointer {
+            native int call();                                        // int32_t bar(void);
+        }
+
+        @Opaque
+        static final class Greeting extends FunctionPointer {
+            native @Cast("const char *") BytePointer call();          // const char *greeting(void);
+        }
+
+        @Opaque
+        static final class Update extends FunctionPointer {
+            native void call(JavacppState state);                     // void update(hotlib_state *state);
+        }
+
+        // A FunctionPointer wraps a C++ struct that holds the function's address, so one built around the raw
+        // address from dlsym() would jump into that struct. These return a filled-in wrapper: the C cast in the
+        // name is applied to dlsym's result. A missing name gives a wrapper of NULL: probe with dlsym() first.
+        @Name("(int32_t (*)(void))dlsym")
+        static native AbiVersion abiVersion(Pointer handle, String name);
+        @Name("(int32_t (*)(void))dlsym")
+        static native Foo foo(Pointer handle, String name);
+        @Name("(int32_t (*)(void))dlsym")
+        static native Bar bar(Pointer handle, String name);
+        @Name("(const char *(*)(void))dlsym")
+        static native Greeting greeting(Pointer handle, String name);
+        @Name("(void (*)(hotlib_state *))dlsym")
+        static native Update update(Pointer handle, String name);
+
+        // <dlfcn.h>
+        static native Pointer dlopen(String file, int mode);          // void *dlopen(const char *file, int mode);
+        static native Pointer dlsym(Pointer handle, String name);     // void *dlsym(void *handle, const char *name);
+        static native int dlclose(Pointer handle);                    // int dlclose(void *handle);
+        static native String dlerror();                               // char *dlerror(void);
+        static native @MemberGetter int RTLD_NOW();
+        static native @MemberGetter int RTLD_NOLOAD();
+        static native @MemberGetter int RTLD_LOCAL();
+
+        private Binding() {}
+    }
+
+    private final Path file;
+    private final Pointer library;              // void *handle, from dlopen()
+    private final Binding.AbiVersion abiVersion;
+    private final Binding.Foo foo;
+    private final Binding.Bar bar;              // null when this version does not export bar
+    private final Binding.Greeting greeting;
+    private final Binding.Update update;
+    private boolean closed;
+
+    // 2. Load and probe.
+
+    /** dlopen()s {@code file} with RTLD_NOW | RTLD_LOCAL and binds every function of hotlib.h. */
+    static JavacppHotlib load(Path file) throws LoadException {
+        Pointer library = Binding.dlopen(file.toString(), Binding.RTLD_NOW() | Binding.RTLD_LOCAL());
+        if (library == null) {
+            throw new LoadException("it could not be loaded (" + dlerror(file) + ")");
+        }
+        try {
+            return new JavacppHotlib(file, library);
+        } catch (LoadException | RuntimeException | Error e) {
+            Binding.dlclose(library);  // the wrappers made before the failure are never called: the GC frees them
+            throw e;
+        }
+    }
+
+    private JavacppHotlib(Path file, Pointer library) throws LoadException {
+        this.file = file;
+        this.library = library;
+        this.abiVersion = required(library, "abi_version", Binding::abiVersion);
+        this.foo = required(library, "foo", Binding::foo);
+        this.bar = Binding.dlsym(library, Abi.OPTIONAL_SYMBOL) == null ? null
+                : Binding.bar(library, Abi.OPTIONAL_SYMBOL);
+        this.greeting = required(library, "greeting", Binding::greeting);
+        this.update = required(library, "update", Binding::update);
+    }
+
+    /** Probes with a plain dlsym() that the symbol is there, then takes it typed. */
+    private static <F extends FunctionPointer> F required(Pointer library, String name,
+            BiFunction<Pointer, String, F> typed) throws LoadException {
+        if (Binding.dlsym(library, name) == null) {
+            throw LoadException.missingSymbol(name);
+        }
+        return typed.apply(library, name);
+    }
+
+    // 3. The calls: a plain call into this version.
+
+    @Override
+    public int abiVersion() {
+        checkOpen();
+        return abiVersion.call();
+    }
+
+    @Override
+    public int foo() {
+        checkOpen();
+        return foo.call();
+    }
+
+    @Override
+    public OptionalInt bar() {
+        checkOpen();
+        return bar == null ? OptionalInt.empty() : OptionalInt.of(bar.call());
+    }
+
+    @Override
+    public Optional<String> greeting() {
+        checkOpen();
+        BytePointer text = greeting.call();  // null when C returned NULL
+        // The library's own bytes: copy them out while this version is mapped.
+        return text == null ? Optional.empty() : Optional.of(text.getString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void update(JavacppState state) {
+        checkOpen();
+        if (state.isNull()) {  // freed: JavaCPP would pass NULL, and update() would crash the JVM
+            throw new IllegalStateException("the state was freed");
+        }
+        update.call(state);
+    }
+
+    // 4. Unload.
+
+    /** Frees the FunctionPointer wrappers and dlclose()s this version; every call then throws IllegalStateException. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            abiVersion.close();  // now, rather than whenever the GC gets to them
+            foo.close();
+            if (bar != null) {
+                bar.close();
+            }
+            greeting.close();
+            update.close();
+            if (Binding.dlclose(library) != 0) {
+                throw new IllegalStateException("dlclose() failed: " + dlerror(file));
+            }
+        }
+    }
+
+    /** Asks the loader, without loading anything, whether it still has this version. */
+    @Override
+    public boolean stillLoaded() {
+        Pointer again = Binding.dlopen(file.toString(), Binding.RTLD_NOW() | Binding.RTLD_NOLOAD());
+        if (again == null) {
+            return false;
+        }
+        Binding.dlclose(again);
+        return true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("version " + file + " was unloaded");
+        }
+    }
+
+    /** What the loader said last, without the file's path it starts with. */
+    private static String dlerror(Path file) {
+        String text = Binding.dlerror();
+        if (text == null) {
+            return "the loader gave no reason";
+        }
+        return text.startsWith(file + ": ") ? text.substring(file.toString().length() + 2) : text;
+    }
+}
