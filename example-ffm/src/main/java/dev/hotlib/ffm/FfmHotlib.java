@@ -98,7 +98,7 @@ public final class FfmHotlib implements Guest<FfmState> {
      * time: while one is bound, another is refused with a LoadException that says so.
      */
     public static Guest<FfmState> loadForGood(Path file) throws LoadException {
-        return ForGood.bind(load(file));
+        return ForGood.bind(file);
     }
 
     private static FfmHotlib load(Path file, boolean critical) throws LoadException {
@@ -308,23 +308,37 @@ public final class FfmHotlib implements Guest<FfmState> {
             this.hasBar = !version.bar.equals(MemorySegment.NULL);
         }
 
-        static synchronized ForGood bind(FfmHotlib version) throws LoadException {
+        static synchronized ForGood bind(Path file) throws LoadException {
             if (bound != null) {
-                version.close();
                 throw new LoadException("release mode binds one version for the program's life, and "
                         + bound.version.file + " is still bound: close its host before loading another");
             }
+            FfmHotlib version = load(file);
             ForGood guest = new ForGood(version);
-            ABI_VERSION_SITE.setTarget(downcall(version.abiVersion, FunctionDescriptor.of(JAVA_INT)));
-            FOO_SITE.setTarget(downcall(version.foo, FunctionDescriptor.of(JAVA_INT)));
-            if (guest.hasBar) {
-                BAR_SITE.setTarget(downcall(version.bar, FunctionDescriptor.of(JAVA_INT)));
+            try {
+                ABI_VERSION_SITE.setTarget(downcall(version.abiVersion, FunctionDescriptor.of(JAVA_INT)));
+                FOO_SITE.setTarget(downcall(version.foo, FunctionDescriptor.of(JAVA_INT)));
+                if (guest.hasBar) {
+                    BAR_SITE.setTarget(downcall(version.bar, FunctionDescriptor.of(JAVA_INT)));
+                }
+                GREETING_SITE.setTarget(downcall(version.greeting, FunctionDescriptor.of(ADDRESS)));
+                UPDATE_SITE.setTarget(downcall(version.update, FunctionDescriptor.ofVoid(ADDRESS)));
+                MutableCallSite.syncAll(SITES);
+            } catch (RuntimeException | Error e) {
+                unbindAll();
+                version.close();
+                throw e;
             }
-            GREETING_SITE.setTarget(downcall(version.greeting, FunctionDescriptor.of(ADDRESS)));
-            UPDATE_SITE.setTarget(downcall(version.update, FunctionDescriptor.ofVoid(ADDRESS)));
-            MutableCallSite.syncAll(SITES);
             bound = guest;
             return guest;
+        }
+
+        /** Points every site at a target that throws IllegalStateException, for every thread. */
+        private static void unbindAll() {
+            for (MutableCallSite site : SITES) {
+                site.setTarget(unbound(site.type()));
+            }
+            MutableCallSite.syncAll(SITES);
         }
 
         /** A handle bound to the function at {@code address}, which the pins and this guest keep mapped. */
@@ -397,10 +411,7 @@ public final class FfmHotlib implements Guest<FfmState> {
                 }
                 closed = true;
                 if (bound == this) {
-                    for (MutableCallSite site : SITES) {
-                        site.setTarget(unbound(site.type()));
-                    }
-                    MutableCallSite.syncAll(SITES);
+                    unbindAll();
                     bound = null;
                 }
             }
