@@ -10,7 +10,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The whole swap of the 200 MB library ({@link Libs#big}), microseconds per single shot: {@link Reload#swap}
- * with lib "big", in a class of its own because RunAll gives it fewer shots (each writes 400 MB).
+ * with lib "big", and {@link Reload#jvmCycle} on it, in a class of its own because RunAll gives it fewer shots
+ * (each writes 400 MB).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -25,8 +26,22 @@ public class BigReload {
         }
     }
 
+    /** The C harness's cycle from inside the JVM ({@link Reload.JvmCycle}), on the 200 MB library. */
+    @State(Scope.Thread)
+    public static class BigCycle extends Reload.JvmCycle {
+        @Override
+        String lib() {
+            return "big";
+        }
+    }
+
     @Benchmark
     public boolean swap(BigSwapping s) throws Exception {
         return s.swap();
+    }
+
+    @Benchmark
+    public int jvmCycle(BigCycle s) throws Throwable {
+        return s.cycle();
     }
 }

@@ -4,6 +4,12 @@ import dev.hotlib.core.Backend;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.Hooks;
 import dev.hotlib.core.Host;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +31,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>swap: Host.reloadIfChanged() after a new version was renamed into place, settle 0: the whole reload
  *       (read, check, copy, load, bind, abi_version(), swap, unload the old version, delete its copy);
  *   <li>loadBind: the backend's loader on a fresh copy of the file (dlopen and every symbol bound);
- *   <li>unload: Guest.close() of a loaded version (dlclose).
+ *   <li>unload: Guest.close() of a loaded version (dlclose);
+ *   <li>jvmCycle: the C harness's cycle, the same libc calls in the same order, made from this JVM through FFM.
  * </ul>
- * The C harness does the same cycle in C (copy, dlopen, dlsym, dlclose) for the ratio; {@link BigReload} is
- * the swap of the 200 MB library, with fewer shots.
+ * The C harness does the cycle in C (copy, dlopen, dlsym, dlclose, unlink) for the ratio; jvmCycle shows what
+ * the same calls cost inside a JVM process, whose loader has more to do (see benchmarks/README.md).
+ * {@link BigReload} is the swap of the 200 MB library, with fewer shots.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -144,6 +152,117 @@ public class Reload {
         void beforeShot() throws Exception {
             guest = impl.loader().load(copy);
         }
+    }
+
+    /**
+     * The C harness's reload cycle (native_bench.c's reload_cycle), call for call, through FFM downcalls:
+     * open + open(O_CREAT|O_EXCL) + copy_file_range + close (the size is read once, where C calls fstat),
+     * dlopen(RTLD_NOW|RTLD_LOCAL), dlsym
+     * of the five functions, abi_version(), dlclose, unlink. A fresh file name per shot, as in C.
+     */
+    @State(Scope.Thread)
+    public static class JvmCycle {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+        static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+        static final ValueLayout PTR = ValueLayout.ADDRESS;
+        // int open(const char *path, int flags, mode_t mode);
+        static final MethodHandle OPEN = libc("open", FunctionDescriptor.of(INT, PTR, INT, INT));
+        // int close(int fd);
+        static final MethodHandle CLOSE = libc("close", FunctionDescriptor.of(INT, INT));
+        // ssize_t copy_file_range(int in, off_t *in_off, int out, off_t *out_off, size_t len, unsigned flags);
+        static final MethodHandle COPY_FILE_RANGE = libc("copy_file_range",
+                FunctionDescriptor.of(LONG, INT, PTR, INT, PTR, LONG, INT));
+        // void *dlopen(const char *file, int mode);
+        static final MethodHandle DLOPEN = libc("dlopen", FunctionDescriptor.of(PTR, PTR, INT));
+        // void *dlsym(void *handle, const char *name);
+        static final MethodHandle DLSYM = libc("dlsym", FunctionDescriptor.of(PTR, PTR, PTR));
+        // int dlclose(void *handle);
+        static final MethodHandle DLCLOSE = libc("dlclose", FunctionDescriptor.of(INT, PTR));
+        // int unlink(const char *path);
+        static final MethodHandle UNLINK = libc("unlink", FunctionDescriptor.of(INT, PTR));
+        // int32_t abi_version(void); through the address dlsym returned
+        static final MethodHandle ABI_VERSION = LINKER.downcallHandle(FunctionDescriptor.of(INT));
+        static final int O_WRONLY_CREAT_EXCL = 01 | 0100 | 0200;
+        static final int RTLD_NOW_LOCAL = 0x2;
+        static final String[] SYMBOLS = {"abi_version", "foo", "bar", "greeting", "update"};
+
+        @Param({"c", "rust"})
+        String lib;
+        Arena arena;
+        Path dir;
+        MemorySegment source;
+        MemorySegment[] symbols = new MemorySegment[SYMBOLS.length];
+        MemorySegment target;
+        long size;
+        int n;
+
+        String lib() {
+            return lib;
+        }
+
+        static MethodHandle libc(String name, FunctionDescriptor signature) {
+            return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), signature);
+        }
+
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            arena = Arena.ofConfined();
+            dir = Files.createTempDirectory("hotlib-bench-");
+            Path file = lib().equals("big") ? Libs.big() : Libs.library(lib());
+            source = arena.allocateFrom(file.toString());
+            size = Files.size(file);
+            for (int i = 0; i < SYMBOLS.length; i++) {
+                symbols[i] = arena.allocateFrom(SYMBOLS[i]);
+            }
+        }
+
+        /** The next shot's file name, outside the timed shot (C formats its name inside: a few ns). */
+        @Setup(Level.Iteration)
+        public void name() {
+            target = arena.allocateFrom(dir.resolve("jvm-" + ++n + ".so").toString());
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            arena.close();
+            Files.deleteIfExists(dir);
+        }
+
+        int cycle() throws Throwable {
+            int in = (int) OPEN.invokeExact(source, 0, 0);
+            int out = (int) OPEN.invokeExact(target, O_WRONLY_CREAT_EXCL, 0700);
+            if (in < 0 || out < 0) {
+                throw new IllegalStateException("open failed");
+            }
+            for (long left = size; left > 0; ) {
+                long n = (long) COPY_FILE_RANGE.invokeExact(in, MemorySegment.NULL, out, MemorySegment.NULL, left, 0);
+                if (n <= 0) {
+                    throw new IllegalStateException("copy_file_range failed");
+                }
+                left -= n;
+            }
+            int closed = (int) CLOSE.invokeExact(out) | (int) CLOSE.invokeExact(in);
+            MemorySegment library = (MemorySegment) DLOPEN.invokeExact(target, RTLD_NOW_LOCAL);
+            if (library.address() == 0 || closed != 0) {
+                throw new IllegalStateException("dlopen failed");
+            }
+            MemorySegment abi = MemorySegment.NULL;
+            for (int i = 0; i < symbols.length; i++) {
+                MemorySegment found = (MemorySegment) DLSYM.invokeExact(library, symbols[i]);
+                abi = i == 0 ? found : abi;
+            }
+            int version = (int) ABI_VERSION.invokeExact(abi);
+            if ((int) DLCLOSE.invokeExact(library) != 0 | (int) UNLINK.invokeExact(target) != 0) {
+                throw new IllegalStateException("dlclose or unlink failed");
+            }
+            return version;
+        }
+    }
+
+    @Benchmark
+    public int jvmCycle(JvmCycle s) throws Throwable {
+        return s.cycle();
     }
 
     @Benchmark

@@ -69,6 +69,9 @@ final class LibraryWatcher {
             if (identity == null || identity.equals(taken)) {
                 return null;
             }
+            if (settle.isZero()) {
+                return identity;  // no time to hold still in: a second stat at once would tell nothing new
+            }
             Thread.sleep(settle.toMillis());
             FileIdentity again = current();
             if (Objects.equals(again, identity)) {

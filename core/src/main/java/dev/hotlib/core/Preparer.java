@@ -76,12 +76,17 @@ final class Preparer implements AutoCloseable {
             if (copies == null) {
                 return checked(source, source, number, in);
             }
+            ShadowCopies.Copy written;
             try {
-                copy = copies.copy(in, size, source.getFileName().toString(), number);
+                written = copies.copy(in, size, source.getFileName().toString(), number);
             } catch (IOException e) {
                 return new Refused(cannotCopy(e));
             }
-            Prepared prepared = checkCopy(source, copy, number, running);
+            copy = written.path();
+            Prepared prepared;
+            try (ShadowCopies.Copy open = written) {
+                prepared = checkCopy(source, open, number, running);
+            }
             if (!(prepared instanceof Ready)) {
                 discard(copy);
             } else {
@@ -96,18 +101,18 @@ final class Preparer implements AutoCloseable {
         }
     }
 
-    private Prepared checkCopy(Path source, Path copy, int number, Optional<Version> running) throws IOException {
-        try (FileChannel loaded = FileChannel.open(copy, StandardOpenOption.READ)) {
-            Optional<Path> runningCopy = running.flatMap(Version::copy);
-            if (runningCopy.isPresent() && sameBytes(loaded, runningCopy.get())) {
-                return new Unchanged();
-            }
-            if (copies.noexec()) {
-                return new Refused("its private copy cannot be run from " + copies.dir() + ": that file system"
-                        + " is mounted noexec, so the loader cannot map its code; move the copies with " + MOVE_IT);
-            }
-            return checked(source, copy, number, loaded);
+    /** The checks, on the copy just written, read through the channel that wrote it. */
+    private Prepared checkCopy(Path source, ShadowCopies.Copy copy, int number, Optional<Version> running)
+            throws IOException {
+        Optional<Path> runningCopy = running.flatMap(Version::copy);
+        if (runningCopy.isPresent() && sameBytes(copy.channel(), runningCopy.get())) {
+            return new Unchanged();
         }
+        if (copies.noexec()) {
+            return new Refused("its private copy cannot be run from " + copies.dir() + ": that file system"
+                    + " is mounted noexec, so the loader cannot map its code; move the copies with " + MOVE_IT);
+        }
+        return checked(source, copy.path(), number, copy.channel());
     }
 
     /** ElfCheck's verdict on {@code file} (read through {@code channel}), with the dependencies' warnings. */
@@ -224,6 +229,9 @@ final class Preparer implements AutoCloseable {
                     continue;
                 }
                 Path beside = folder.resolve(name);
+                if (!Files.exists(beside)) {
+                    continue;  // libc and the like: asked first without the exception a missing file's stat throws
+                }
                 FileIdentity now = FileIdentity.current(beside, true);
                 if (now == null) {
                     continue;  // a system library, or one found elsewhere: not ours to copy

@@ -112,19 +112,29 @@ final class ShadowCopies implements AutoCloseable {
         return copies;
     }
 
+    /** A version's new copy, still open, so that the checks read what was written without opening it again. */
+    record Copy(Path path, FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
     /**
      * Copies {@code size} bytes of {@code source} to a new file for {@code version},
      * {@code <stem>-v<version>-<n><suffix>}, with the OS's copy (copy_file_range or sendfile: the bytes never
-     * enter the heap). On any failure, a full file system for one, what was written is deleted before the
-     * exception is thrown.
+     * enter the heap), and returns it open for reading. One open(2), O_CREAT|O_EXCL, both creates and writes it:
+     * creating the file is most of a small library's copy. On any failure, a full file system for one, what was
+     * written is deleted before the exception is thrown.
      */
-    Path copy(FileChannel source, long size, String fileName, int version) throws IOException {
-        Path copy = newCopy(fileName, version);
-        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            transfer(source, size, out);
+    Copy copy(FileChannel source, long size, String fileName, int version) throws IOException {
+        Copy copy = newCopy(fileName, version);
+        try {
+            transfer(source, size, copy.channel());
             return copy;
         } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(copy);
+            copy.close();
+            Files.deleteIfExists(copy.path());
             throw e;
         }
     }
@@ -160,15 +170,15 @@ final class ShadowCopies implements AutoCloseable {
 
     /** Writes {@code bytes} as a version's copy (the benchmarks; the host streams with {@link #copy}). */
     Path write(byte[] bytes, String fileName, int version) throws IOException {
-        Path copy = newCopy(fileName, version);
-        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        Copy copy = newCopy(fileName, version);
+        try (FileChannel out = copy.channel()) {
             ByteBuffer all = ByteBuffer.wrap(bytes);
             while (all.hasRemaining()) {
                 out.write(all);
             }
-            return copy;
+            return copy.path();
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(copy);
+            Files.deleteIfExists(copy.path());
             throw e;
         }
     }
@@ -184,20 +194,26 @@ final class ShadowCopies implements AutoCloseable {
     }
 
     /** A new, empty file {@code <dir>/<stem>-v<version>-<n><suffix>}; makes the run's folder again if removed. */
-    private Path newCopy(String fileName, int version) throws IOException {
+    private Copy newCopy(String fileName, int version) throws IOException {
         int dot = fileName.indexOf('.');
         String stem = dot < 0 ? fileName : fileName.substring(0, dot);
         String suffix = dot < 0 ? "" : fileName.substring(dot);
-        return create(version, n -> stem + "-v" + version + "-" + n + suffix, false);
+        return create(n -> stem + "-v" + version + "-" + n + suffix, path -> new Copy(path, FileChannel.open(path,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)));
     }
 
     /** A new folder {@code <dir>/v<version>-<n>}. */
     private Path newVersionFolder(int version) throws IOException {
-        return create(version, n -> "v" + version + "-" + n, true);
+        return create(n -> "v" + version + "-" + n, Files::createDirectory);
     }
 
-    private Path create(int version, java.util.function.LongFunction<String> name, boolean folder)
-            throws IOException {
+    /** Makes a new entry through {@code make}, which must fail if the name exists (O_EXCL). */
+    private interface Maker<T> {
+        T make(Path path) throws IOException;
+    }
+
+    private <T> T create(java.util.function.LongFunction<String> name, Maker<T> make) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path in = open();
             Path path;
@@ -205,7 +221,7 @@ final class ShadowCopies implements AutoCloseable {
                 path = in.resolve(name.apply(++versions));
             }
             try {
-                return folder ? Files.createDirectory(path) : Files.createFile(path);
+                return make.make(path);
             } catch (NoSuchFileException removed) {
                 if (attempt > 0) {
                     throw removed;

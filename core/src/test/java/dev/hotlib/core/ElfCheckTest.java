@@ -29,6 +29,7 @@ class ElfCheckTest {
         byte[] copy = elf.clone();
         ByteBuffer b = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
         switch (width) {
+            case 1: b.put(offset, (byte) value); break;
             case 2: b.putShort(offset, (short) value); break;
             case 4: b.putInt(offset, (int) value); break;
             default: b.putLong(offset, value);
@@ -65,6 +66,41 @@ class ElfCheckTest {
         assertEquals(1, report.warnings().size(), report.warnings().toString());
         assertTrue(report.warnings().get(0).contains("STB_GNU_UNIQUE symbol (_ZZ7countervE5value)")
                 && report.warnings().get(0).contains("-fno-gnu-unique"), report.warnings().get(0));
+    }
+
+    @Test
+    void aStrongImportOfTheThreadLocalDestructorHookIsWarnedOf() throws Exception {
+        byte[] rust = good(Lang.RUST);
+        ByteBuffer b = ByteBuffer.wrap(rust).order(ByteOrder.LITTLE_ENDIAN);
+        long shoff = b.getLong(40);
+        int shnum = Short.toUnsignedInt(b.getShort(60));
+        int hook = -1;
+        for (int i = 0; i < shnum; i++) {
+            int header = (int) shoff + i * 64;
+            if (b.getInt(header + 4) != 11) {
+                continue;  // not SHT_DYNSYM
+            }
+            int symbols = (int) b.getLong(header + 24);
+            int count = (int) (b.getLong(header + 32) / 24);
+            int strings = (int) b.getLong((int) shoff + b.getInt(header + 40) * 64 + 24);
+            for (int k = 1; k < count; k++) {
+                int name = strings + b.getInt(symbols + k * 24);
+                int end = name;
+                while (rust[end] != 0) {
+                    end++;
+                }
+                if (new String(rust, name, end - name, java.nio.charset.StandardCharsets.US_ASCII)
+                        .equals("__cxa_thread_atexit_impl")) {
+                    hook = symbols + k * 24;
+                }
+            }
+        }
+        assertTrue(hook > 0, "Rust's std imports __cxa_thread_atexit_impl");
+        assertEquals(2, Byte.toUnsignedInt(rust[hook + 4]) >> 4, "weakly: no destructor need be registered");
+        int strong = (1 << 4) | (rust[hook + 4] & 0xf);  // STB_GLOBAL, same type
+        Report report = ElfCheck.inspect(ElfCheck.Source.of(with(rust, hook + 4, 1, strong)));
+        assertEquals(1, report.warnings().size(), report.warnings().toString());
+        assertTrue(report.warnings().get(0).contains("__cxa_thread_atexit"), report.warnings().get(0));
     }
 
     @ParameterizedTest

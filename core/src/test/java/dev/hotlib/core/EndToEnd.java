@@ -2,20 +2,13 @@ package dev.hotlib.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.hotlib.core.Natives.Lang;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,14 +20,11 @@ import java.util.stream.Stream;
  */
 final class EndToEnd {
     private static final Pattern FRAME = Pattern.compile("update\\(\\) -> frame (\\d+),");
-    private static final long WAIT_SECONDS = 120;
 
     private final Path work;
     private final Lang lang;
     private final Class<?> mainClass;
     private final List<String> jvmOptions;
-    private final List<String> output = new ArrayList<>();
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     EndToEnd(Path work, Lang lang, Class<?> mainClass, List<String> jvmOptions) {
         this.work = work;
@@ -51,21 +41,19 @@ final class EndToEnd {
         Natives.run(sources, "cmake", "--build", build.toString());
         Path library = build.resolve("lib").resolve(System.mapLibraryName(lang == Lang.C ? "hotlib_c" : "hotlib_rust"));
 
-        Process program = start(library);
-        try {
-            awaitLine("foo() -> 4");
-            awaitLine("update() -> frame 3,");
+        List<String> output;
+        try (ExampleProgram program = new ExampleProgram(mainClass, library, jvmOptions, List.of())) {
+            program.awaitLine("foo() -> 4");
+            program.awaitLine("update() -> frame 3,");
             editFooToReturn5(sources);
             Natives.run(sources, "cmake", "--build", build.toString());
-            awaitLine("reloaded ");
-            awaitLine("foo() -> 5");
-            awaitLine("update() -> frame");
-            awaitLine("update() -> frame");
-        } finally {
-            program.destroy();
-            program.waitFor(10, TimeUnit.SECONDS);
+            program.awaitLine("reloaded ");
+            program.awaitLine("foo() -> 5");
+            program.awaitLine("update() -> frame");
+            program.awaitLine("update() -> frame");
+            output = program.output();
         }
-        assertFramesKeptCounting();
+        assertFramesKeptCounting(output);
         assertTrue(output.stream().noneMatch(l -> l.startsWith("not loaded")), String.join("\n", output));
     }
 
@@ -89,45 +77,6 @@ final class EndToEnd {
         }
     }
 
-    private Process start(Path library) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "-Dhotlib.lib=" + library, "-Dhotlib.interval=100", "-Dhotlib.settle=100", mainClass.getName()));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the program was stopped
-            }
-        }, "end-to-end-output");
-        reader.setDaemon(true);
-        reader.start();
-        return process;
-    }
-
-    /** Waits for a line that contains {@code text}, keeping every line read on the way. */
-    private void awaitLine(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                output.add(line);
-                if (line.contains(text)) {
-                    return;
-                }
-            }
-        }
-        fail("the program never printed \"" + text + "\"; it printed:\n" + String.join("\n", output));
-    }
-
     private void editFooToReturn5(Path sources) throws IOException {
         Path source = sources.resolve(lang == Lang.C ? "c-lib/src/hotlib.c" : "rust-lib/src/lib.rs");
         String text = Files.readString(source);
@@ -139,7 +88,7 @@ final class EndToEnd {
         Files.writeString(source, edited);
     }
 
-    private void assertFramesKeptCounting() {
+    private static void assertFramesKeptCounting(List<String> output) {
         List<Long> frames = new ArrayList<>();
         for (String line : output) {
             Matcher m = FRAME.matcher(line);

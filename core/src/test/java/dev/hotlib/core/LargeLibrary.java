@@ -1,20 +1,11 @@
 package dev.hotlib.core;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 11's memory test: a guest of 200 MB (c-lib/variants/big.c, compiled here with gcc into a temporary
@@ -28,13 +19,10 @@ import java.util.concurrent.TimeUnit;
 public final class LargeLibrary {
     /** The array's size: the file is a little larger. */
     public static final int MEGABYTES = 200;
-    private static final long WAIT_SECONDS = 120;
 
     private final Path work;
     private final Class<?> mainClass;
     private final List<String> jvmOptions;
-    private final List<String> output = new ArrayList<>();
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     public LargeLibrary(Path work, Class<?> mainClass, List<String> jvmOptions) {
         this.work = work;
@@ -62,59 +50,20 @@ public final class LargeLibrary {
         assertTrue(Files.size(one) >= (long) MEGABYTES << 20, "the library is as big as promised");
         Path watched = work.resolve(System.mapLibraryName("watched"));
         Natives.renameIntoPlace(one, watched);
-        Process program = start(watched);
-        try {
-            awaitLine("foo() -> 1");
+        try (ExampleProgram program = new ExampleProgram(mainClass, watched, jvmOptions,
+                List.of("-Xmx64m", "-Djava.io.tmpdir=" + work))) {
+            program.awaitLine("foo() -> 1");
             long start = System.nanoTime();
             Files.move(two, watched, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            awaitLine("reloaded ");
-            awaitLine("foo() -> 2");
+            program.awaitLine("reloaded ");
+            program.awaitLine("foo() -> 2");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            awaitLine("update() -> frame");
-            assertTrue(output.stream().noneMatch(l -> l.startsWith("not loaded") || l.contains("OutOfMemoryError")
-                    || l.contains("Java heap space")), String.join("\n", output));
+            program.awaitLine("update() -> frame");
+            assertTrue(program.output().stream().noneMatch(l -> l.startsWith("not loaded")
+                    || l.contains("OutOfMemoryError") || l.contains("Java heap space")),
+                    String.join("\n", program.output()));
             return took;
-        } finally {
-            program.destroy();
-            program.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private Process start(Path library) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx64m",
-                "--enable-native-access=ALL-UNNAMED"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dhotlib.lib=" + library,
-                "-Dhotlib.interval=100", "-Dhotlib.settle=100", "-Djava.io.tmpdir=" + work, mainClass.getName()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the program was stopped
-            }
-        }, "large-library-output");
-        reader.setDaemon(true);
-        reader.start();
-        return process;
-    }
-
-    private void awaitLine(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                output.add(line);
-                if (line.contains(text)) {
-                    return;
-                }
-            }
-        }
-        fail("the program never printed \"" + text + "\"; it printed:\n" + String.join("\n", output));
     }
 }

@@ -24,8 +24,9 @@ class ShadowCopiesTest {
     Path parent;
 
     private static Path copyOf(ShadowCopies copies, Path file, int version) throws Exception {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            return copies.copy(in, in.size(), file.getFileName().toString(), version);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             ShadowCopies.Copy copy = copies.copy(in, in.size(), file.getFileName().toString(), version)) {
+            return copy.path();
         }
     }
 
