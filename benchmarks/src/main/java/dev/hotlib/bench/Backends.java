@@ -26,13 +26,13 @@ public final class Backends {
     public static Backend<?> of(String name) {
         switch (name) {
             case "FFM":
-                return new Backend<>("FFM", FfmState::new, FfmHotlib::load);
+                return new Backend<>("FFM", FfmState::new, FfmHotlib::load, FfmHotlib::loadForGood);
             case "JNA":
-                return new Backend<>("JNA", JnaState::new, JnaHotlib::load);
+                return new Backend<>("JNA", JnaState::new, JnaHotlib::load, JnaHotlib::loadForGood);
             case "JNR":
-                return new Backend<>("JNR", JnrState::new, JnrHotlib::load);
+                return new Backend<>("JNR", JnrState::new, JnrHotlib::load, JnrHotlib::loadForGood);
             case "JavaCPP":
-                return new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load);
+                return new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load, JavacppHotlib::loadForGood);
             default:
                 throw new IllegalArgumentException("no backend " + name);
         }

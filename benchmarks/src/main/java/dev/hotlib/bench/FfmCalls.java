@@ -63,7 +63,9 @@ public class FfmCalls {
     public static class Release extends PinnedHost {
         @Override
         Host<?> open() throws Exception {
-            return Hosts.release(new Backend<>("FFM", FfmState::new, FfmHotlib::load), Libs.library("c"));
+            Backend<FfmState> backend = new Backend<>("FFM", FfmState::new, FfmHotlib::load,
+                    FfmHotlib::loadForGood);  // release mode binds for good
+            return Hosts.release(backend, Libs.library("c"));
         }
     }
 

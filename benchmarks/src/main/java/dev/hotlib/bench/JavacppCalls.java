@@ -35,8 +35,9 @@ public class JavacppCalls {
     public static class Release extends PinnedHost {
         @Override
         Host<?> open() throws Exception {
-            return Hosts.release(new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load),
-                    Libs.library("c"));
+            Backend<JavacppState> backend = new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load,
+                    JavacppHotlib::loadForGood);  // release mode binds for good
+            return Hosts.release(backend, Libs.library("c"));
         }
     }
 

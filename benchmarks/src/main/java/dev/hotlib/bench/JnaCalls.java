@@ -61,7 +61,9 @@ public class JnaCalls {
     public static class Release extends PinnedHost {
         @Override
         Host<?> open() throws Exception {
-            return Hosts.release(new Backend<>("JNA", JnaState::new, JnaHotlib::load), Libs.library("c"));
+            Backend<JnaState> backend = new Backend<>("JNA", JnaState::new, JnaHotlib::load,
+                    JnaHotlib::loadForGood);  // release mode binds for good
+            return Hosts.release(backend, Libs.library("c"));
         }
     }
 

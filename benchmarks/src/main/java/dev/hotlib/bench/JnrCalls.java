@@ -43,7 +43,9 @@ public class JnrCalls {
     public static class Release extends PinnedHost {
         @Override
         Host<?> open() throws Exception {
-            return Hosts.release(new Backend<>("JNR", JnrState::new, JnrHotlib::load), Libs.library("c"));
+            Backend<JnrState> backend = new Backend<>("JNR", JnrState::new, JnrHotlib::load,
+                    JnrHotlib::loadForGood);  // release mode binds for good
+            return Hosts.release(backend, Libs.library("c"));
         }
     }
 

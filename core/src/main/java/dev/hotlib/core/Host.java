@@ -195,7 +195,9 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
                 settings.release() ? Optional.empty() : Optional.of(ready.file()));
         Guest<S> fresh;
         try {
-            fresh = backend.loader().load(ready.file());
+            // Release mode's one version is bound for good: into constants the JIT folds, where a backend can.
+            Backend.Loader<S> loader = settings.release() ? backend.loaderForGood() : backend.loader();
+            fresh = loader.load(ready.file());
         } catch (LoadException | RuntimeException | LinkageError e) {
             preparer.discard(ready.file());
             return refuse(identity, reason(e));

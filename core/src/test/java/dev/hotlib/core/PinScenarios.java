@@ -27,6 +27,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 public interface PinScenarios<S extends HotlibState> extends Scenarios<S> {
     int RELOADS_WHILE_PINNED = 100;
 
+    /**
+     * Whether the backend's {@link Backend#loaderForGood} binds into process-wide constants, and so refuses a
+     * second version while the first is still loaded; false when it binds as {@link Backend#loader} does.
+     */
+    default boolean bindsOneVersionForGoodAtATime() {
+        return false;
+    }
+
     /** The one policy after an unload, the same in every backend: each call throws IllegalStateException. */
     @ParameterizedTest
     @EnumSource(Lang.class)
@@ -156,5 +164,89 @@ public interface PinScenarios<S extends HotlibState> extends Scenarios<S> {
         assertEquals(List.of(), hooks.pinned);
         assertEquals(List.of(), hooks.stillLoaded);
         assertEquals(List.of(), Natives.mappingsOf(watched), "close() unloaded it");
+    }
+
+    /** Release mode's binding for good keeps the one policy after an unload: each call throws, none crashes. */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aVersionBoundForGoodThrowsIllegalStateExceptionFromEveryCallAfterClose(Lang lang, @TempDir Path dir)
+            throws Exception {
+        Path file = Files.copy(variant(lang, "v2"), dir.resolve(System.mapLibraryName("v2")));
+        Guest<S> guest = backend().loaderForGood().load(file);
+        assertEquals(2, guest.foo());
+        assertEquals(OptionalInt.of(20), guest.bar());
+        guest.close();
+        assertFalse(guest.stillLoaded(), "the loader let it go");
+        assertEquals(List.of(), Natives.mappingsOf(file), "dlclose() unmapped it");
+        assertThrows(IllegalStateException.class, guest::abiVersion);
+        assertThrows(IllegalStateException.class, guest::foo);
+        assertThrows(IllegalStateException.class, guest::bar);
+        assertThrows(IllegalStateException.class, guest::greeting);
+        try (S state = backend().newState().get()) {
+            assertThrows(IllegalStateException.class, () -> guest.update(state));
+        }
+        // Once closed, another version may be bound (from a path of its own: jffi opens each path once).
+        Path another = Files.copy(variant(lang, "v1"), dir.resolve(System.mapLibraryName("v1")));
+        Guest<S> next = backend().loaderForGood().load(another);
+        try {
+            assertEquals(1, next.foo());
+            assertThrows(IllegalStateException.class, guest::foo, "the closed one does not reach its successor");
+        } finally {
+            next.close();
+        }
+    }
+
+    /** A pin of release mode, still held when its host closes, throws from then on rather than crash. */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void releaseModeAPinHeldPastTheHostsCloseThrowsIllegalStateException(Lang lang, @TempDir Path dir)
+            throws Exception {
+        Path watched = watchedIn(dir);
+        renameIntoPlace(variant(lang, "v1"), watched);
+        Pin<S> pin;
+        try (Host<S> host = host(options(watched).withRelease(true), new RecordingHooks())) {
+            assertTrue(host.reloadIfChanged());
+            pin = host.pin();
+            assertEquals(1, pin.foo());
+        }
+        assertEquals(List.of(), Natives.mappingsOf(watched), "close() unloaded it");
+        assertThrows(IllegalStateException.class, pin::foo);
+        assertThrows(IllegalStateException.class, pin::bar);
+        assertThrows(IllegalStateException.class, pin::greeting);
+        pin.close();
+    }
+
+    /**
+     * Two release-mode hosts in one program: where the backend binds for good into process-wide constants, the
+     * second is refused, with a message that says why, until the first closes; elsewhere each answers its own.
+     */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void releaseModeASecondHostWhileTheFirstIsLoaded(Lang lang, @TempDir Path dir) throws Exception {
+        Path first = dir.resolve(System.mapLibraryName("first"));
+        Path second = dir.resolve(System.mapLibraryName("second"));
+        renameIntoPlace(variant(lang, "v1"), first);
+        renameIntoPlace(variant(lang, "v2"), second);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<S> other = host(options(second).withRelease(true), hooks)) {
+            try (Host<S> host = host(options(first).withRelease(true), new RecordingHooks())) {
+                assertTrue(host.reloadIfChanged());
+                if (bindsOneVersionForGoodAtATime()) {
+                    assertFalse(other.reloadIfChanged(), "refused while the first is bound");
+                    assertEquals(1, hooks.refused.size(), hooks.refused.toString());
+                    assertTrue(hooks.refused.get(0).contains("release mode binds one version")
+                            && hooks.refused.get(0).contains(first.toString()), hooks.refused.get(0));
+                } else {
+                    assertTrue(other.reloadIfChanged(), "refused: " + hooks.refused);
+                    assertEquals(2, foo(other));
+                }
+                assertEquals(1, foo(host), "the first answers as before");
+            }
+            if (bindsOneVersionForGoodAtATime()) {
+                renameIntoPlace(variant(lang, "v2"), second);  // a refused file is tried again once it changes
+                assertTrue(other.reloadIfChanged(), "bound once the first closed: " + hooks.refused);
+            }
+            assertEquals(2, foo(other));
+        }
     }
 }

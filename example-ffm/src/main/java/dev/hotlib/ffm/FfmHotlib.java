@@ -12,6 +12,9 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -88,6 +91,14 @@ public final class FfmHotlib implements Guest<FfmState> {
      */
     public static FfmHotlib loadCritical(Path file) throws LoadException {
         return load(file, true);
+    }
+
+    /**
+     * {@link #load}, then binds each function for good, for release mode: see {@link ForGood}. One version at a
+     * time: while one is bound, another is refused with a LoadException that says so.
+     */
+    public static Guest<FfmState> loadForGood(Path file) throws LoadException {
+        return ForGood.bind(file);
     }
 
     private static FfmHotlib load(Path file, boolean critical) throws LoadException {
@@ -256,6 +267,192 @@ public final class FfmHotlib implements Guest<FfmState> {
             return text.startsWith(file + ": ") ? text.substring(file.toString().length() + 2) : text;
         } catch (Throwable t) {
             return "the loader gave no reason";
+        }
+    }
+
+    // 5. Release mode: one version, bound for good.
+
+    /**
+     * The version of release mode, which nothing replaces. Its calls do not pass the address as {@link #load}'s
+     * do: each function's handle, bound to its address, is the target of a process-wide {@link MutableCallSite}
+     * whose invoker is a static final handle, which the JIT inlines as it inlines a static binding (a handle
+     * in a field, or an address passed to one, is not a JIT constant, and cost 1.12x). Binding another
+     * version would mean retargeting the sites, which throws away the compiled code of every caller: so one
+     * version at a time, and a second is refused while the first is bound. At close the sites are retargeted to
+     * throw IllegalStateException before dlclose(), so a call that races the close throws rather than jumps
+     * into unmapped code; a later version may then be bound (tests do, one host after another).
+     */
+    static final class ForGood implements Guest<FfmState> {
+        private static final MethodHandle UNBOUND_ERROR = unboundError();  // before the sites, which use it
+        private static final MutableCallSite ABI_VERSION_SITE = site(int.class);
+        private static final MutableCallSite FOO_SITE = site(int.class);
+        private static final MutableCallSite BAR_SITE = site(int.class);
+        private static final MutableCallSite GREETING_SITE = site(MemorySegment.class);
+        private static final MutableCallSite UPDATE_SITE = site(void.class, MemorySegment.class);
+        private static final MutableCallSite[] SITES =
+                {ABI_VERSION_SITE, FOO_SITE, BAR_SITE, GREETING_SITE, UPDATE_SITE};
+        static final MethodHandle ABI_VERSION = ABI_VERSION_SITE.dynamicInvoker();  // int32_t abi_version(void);
+        static final MethodHandle FOO = FOO_SITE.dynamicInvoker();                  // int32_t foo(void);
+        static final MethodHandle BAR = BAR_SITE.dynamicInvoker();                  // int32_t bar(void);
+        static final MethodHandle GREETING = GREETING_SITE.dynamicInvoker();        // const char *greeting(void);
+        static final MethodHandle UPDATE = UPDATE_SITE.dynamicInvoker();            // void update(hotlib_state *state);
+
+        private static ForGood bound;  // the version the sites call, or null; guarded by ForGood.class
+
+        private final FfmHotlib version;
+        private final boolean hasBar;
+        private boolean closed;  // a plain field, as in FfmHotlib: after close this guest's calls throw
+
+        private ForGood(FfmHotlib version) {
+            this.version = version;
+            this.hasBar = !version.bar.equals(MemorySegment.NULL);
+        }
+
+        static synchronized ForGood bind(Path file) throws LoadException {
+            if (bound != null) {
+                throw new LoadException("release mode binds one version for the program's life, and "
+                        + bound.version.file + " is still bound: close its host before loading another");
+            }
+            FfmHotlib version = load(file);
+            ForGood guest = new ForGood(version);
+            try {
+                ABI_VERSION_SITE.setTarget(downcall(version.abiVersion, FunctionDescriptor.of(JAVA_INT)));
+                FOO_SITE.setTarget(downcall(version.foo, FunctionDescriptor.of(JAVA_INT)));
+                if (guest.hasBar) {
+                    BAR_SITE.setTarget(downcall(version.bar, FunctionDescriptor.of(JAVA_INT)));
+                }
+                GREETING_SITE.setTarget(downcall(version.greeting, FunctionDescriptor.of(ADDRESS)));
+                UPDATE_SITE.setTarget(downcall(version.update, FunctionDescriptor.ofVoid(ADDRESS)));
+                MutableCallSite.syncAll(SITES);
+            } catch (RuntimeException | Error e) {
+                unbindAll();
+                version.close();
+                throw e;
+            }
+            bound = guest;
+            return guest;
+        }
+
+        /** Points every site at a target that throws IllegalStateException, for every thread. */
+        private static void unbindAll() {
+            for (MutableCallSite site : SITES) {
+                site.setTarget(unbound(site.type()));
+            }
+            MutableCallSite.syncAll(SITES);
+        }
+
+        /** A handle bound to the function at {@code address}, which the pins and this guest keep mapped. */
+        private static MethodHandle downcall(MemorySegment address, FunctionDescriptor function) {
+            return Binding.LINKER.downcallHandle(address, function);
+        }
+
+        @Override
+        public int abiVersion() {
+            checkOpen();
+            try {
+                return (int) ABI_VERSION.invokeExact();
+            } catch (Throwable t) {
+                throw failed("abi_version", t);
+            }
+        }
+
+        @Override
+        public int foo() {
+            checkOpen();
+            try {
+                return (int) FOO.invokeExact();
+            } catch (Throwable t) {
+                throw failed("foo", t);
+            }
+        }
+
+        @Override
+        public OptionalInt bar() {
+            checkOpen();
+            if (!hasBar) {
+                return OptionalInt.empty();
+            }
+            try {
+                return OptionalInt.of((int) BAR.invokeExact());
+            } catch (Throwable t) {
+                throw failed("bar", t);
+            }
+        }
+
+        @Override
+        public Optional<String> greeting() {
+            checkOpen();
+            MemorySegment text;
+            try {
+                text = (MemorySegment) GREETING.invokeExact();
+            } catch (Throwable t) {
+                throw failed("greeting", t);
+            }
+            return text.equals(MemorySegment.NULL) ? Optional.empty()
+                    : Optional.of(text.reinterpret(Long.MAX_VALUE).getString(0));
+        }
+
+        @Override
+        public void update(FfmState state) {
+            checkOpen();
+            try {
+                UPDATE.invokeExact(state.segment());
+            } catch (Throwable t) {
+                throw failed("update", t);
+            }
+        }
+
+        /** Retargets the sites to throw, then dlclose()s: a later version may be bound. */
+        @Override
+        public void close() {
+            synchronized (ForGood.class) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (bound == this) {
+                    unbindAll();
+                    bound = null;
+                }
+            }
+            version.close();
+        }
+
+        @Override
+        public boolean stillLoaded() {
+            return version.stillLoaded();
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("version " + version.file + " was unloaded");
+            }
+        }
+
+        private static MutableCallSite site(Class<?> returns, Class<?>... parameters) {
+            MethodType type = MethodType.methodType(returns, parameters);
+            return new MutableCallSite(unbound(type));
+        }
+
+        /** A target of {@code type} that throws IllegalStateException: no version is bound. */
+        private static MethodHandle unbound(MethodType type) {
+            MethodHandle thrower = MethodHandles.throwException(type.returnType(), IllegalStateException.class);
+            return MethodHandles.foldArguments(
+                    MethodHandles.dropArguments(thrower, 1, type.parameterList()), UNBOUND_ERROR);
+        }
+
+        private static MethodHandle unboundError() {
+            try {
+                return MethodHandles.lookup().findStatic(ForGood.class, "unboundError",
+                        MethodType.methodType(IllegalStateException.class, String.class))
+                        .bindTo("no version of the library is bound for good (release mode): it was unloaded");
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private static IllegalStateException unboundError(String message) {
+            return new IllegalStateException(message);
         }
     }
 }

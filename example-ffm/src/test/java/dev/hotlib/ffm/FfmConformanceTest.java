@@ -7,7 +7,13 @@ import dev.hotlib.core.ConformanceSuite;
 class FfmConformanceTest extends ConformanceSuite<FfmState> {
     @Override
     public Backend<FfmState> backend() {
-        return new Backend<>("FFM", FfmState::new, FfmHotlib::load);
+        return new Backend<>("FFM", FfmState::new, FfmHotlib::load, FfmHotlib::loadForGood);
+    }
+
+    /** loadForGood binds into process-wide constants: one version at a time. */
+    @Override
+    public boolean bindsOneVersionForGoodAtATime() {
+        return true;
     }
 
     @Override

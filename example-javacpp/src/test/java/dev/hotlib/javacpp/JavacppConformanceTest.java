@@ -8,7 +8,7 @@ import java.util.List;
 class JavacppConformanceTest extends ConformanceSuite<JavacppState> {
     @Override
     public Backend<JavacppState> backend() {
-        return new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load);
+        return new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load, JavacppHotlib::loadForGood);
     }
 
     @Override

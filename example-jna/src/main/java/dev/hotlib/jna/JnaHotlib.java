@@ -87,6 +87,15 @@ public final class JnaHotlib implements Guest<JnaState> {
         }
     }
 
+    /**
+     * For release mode: the same checks as {@link #load}, then JNA's direct mapping instead of the proxy, which
+     * is JNA's static binding (1.19x it through the proxy): see {@link ForGood}. One version at a time: while
+     * one is bound, another is refused with a LoadException that says so.
+     */
+    public static Guest<JnaState> loadForGood(Path file) throws LoadException {
+        return ForGood.bind(file);
+    }
+
     private JnaHotlib(Path file, Binding binding, NativeLibrary library) throws LoadException {
         this.file = file;
         this.binding = binding;
@@ -195,5 +204,146 @@ public final class JnaHotlib implements Guest<JnaState> {
                 .map(line -> line.startsWith(prefix) ? line.substring(prefix.length()) : line)
                 .findFirst()
                 .orElse("the loader gave no reason");
+    }
+
+    // 5. Release mode: one version, bound for good.
+
+    /**
+     * The version of release mode, which nothing replaces, called through JNA's direct mapping: static native
+     * methods that {@code Native.register} binds to the library's functions, as JNI binds its own. A class's
+     * natives are bound to one library at a time, so one version at a time; at close they are unregistered
+     * (a call then throws UnsatisfiedLinkError, not SIGSEGV) before the library is closed, and a later version
+     * may be bound (tests do, one host after another).
+     */
+    static final class ForGood implements Guest<JnaState> {
+
+        // The binding: hotlib.h's required functions. Native.register binds every native of a class or throws,
+        // so the optional bar has a class of its own, registered only when the version exports it.
+        static final class Direct {
+            static native int abi_version();           // int32_t abi_version(void);
+            static native int foo();                   // int32_t foo(void);
+            static native String greeting();           // const char *greeting(void);
+            static native void update(Pointer state);  // void update(hotlib_state *state);
+
+            private Direct() {}
+        }
+
+        static final class DirectBar {
+            static native int bar();                   // int32_t bar(void);
+
+            private DirectBar() {}
+        }
+
+        private static ForGood bound;  // the version the natives call, or null; guarded by ForGood.class
+
+        private final Path file;
+        private final NativeLibrary library;
+        private final boolean hasBar;
+        private boolean closed;  // a plain field, as in JnaHotlib: after close this guest's calls throw
+
+        private ForGood(Path file, NativeLibrary library, boolean hasBar) {
+            this.file = file;
+            this.library = library;
+            this.hasBar = hasBar;
+        }
+
+        static synchronized ForGood bind(Path file) throws LoadException {
+            if (bound != null) {
+                throw new LoadException("release mode binds one version for the program's life, and "
+                        + bound.file + " is still bound: close its host before loading another");
+            }
+            NativeLibrary library;
+            try {
+                library = NativeLibrary.getInstance(file.toString(), OPTIONS);
+            } catch (UnsatisfiedLinkError e) {
+                throw new LoadException("it could not be loaded (" + dlopenError(file, e) + ")", e);
+            }
+            try {
+                for (String symbol : Abi.REQUIRED_SYMBOLS) {
+                    if (!exports(library, symbol)) {
+                        throw LoadException.missingSymbol(symbol);
+                    }
+                }
+                boolean hasBar = exports(library, Abi.OPTIONAL_SYMBOL);
+                Native.register(Direct.class, library);
+                if (hasBar) {
+                    Native.register(DirectBar.class, library);
+                }
+                bound = new ForGood(file, library, hasBar);
+                return bound;
+            } catch (LoadException | RuntimeException | Error e) {
+                unregister();
+                library.close();
+                throw e;
+            }
+        }
+
+        private static void unregister() {
+            Native.unregister(Direct.class);
+            Native.unregister(DirectBar.class);
+        }
+
+        @Override
+        public int abiVersion() {
+            checkOpen();
+            return Direct.abi_version();
+        }
+
+        @Override
+        public int foo() {
+            checkOpen();
+            return Direct.foo();
+        }
+
+        @Override
+        public OptionalInt bar() {
+            checkOpen();
+            return hasBar ? OptionalInt.of(DirectBar.bar()) : OptionalInt.empty();
+        }
+
+        @Override
+        public Optional<String> greeting() {
+            checkOpen();
+            return Optional.ofNullable(Direct.greeting());
+        }
+
+        @Override
+        public void update(JnaState state) {
+            checkOpen();
+            Direct.update(state.pointer());
+        }
+
+        /** Unbinds the natives, then closes the library: a later version may be bound. */
+        @Override
+        public void close() {
+            synchronized (ForGood.class) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (bound == this) {
+                    unregister();
+                    bound = null;
+                }
+            }
+            library.close();
+        }
+
+        /** Asks the loader, without loading anything, whether it still has this version. */
+        @Override
+        public boolean stillLoaded() {
+            Pointer again = Dlfcn.LIBC.dlopen(file.toString(), Dlfcn.RTLD_NOW | Dlfcn.RTLD_NOLOAD);
+            if (again == null) {
+                return false;
+            }
+            Dlfcn.LIBC.dlclose(again);
+            return true;
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("version " + file + " was unloaded");
+            }
+        }
     }
 }

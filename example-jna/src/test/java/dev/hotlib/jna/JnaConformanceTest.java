@@ -35,7 +35,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class JnaConformanceTest extends ConformanceSuite<JnaState> {
     @Override
     public Backend<JnaState> backend() {
-        return new Backend<>("JNA", JnaState::new, JnaHotlib::load);
+        return new Backend<>("JNA", JnaState::new, JnaHotlib::load, JnaHotlib::loadForGood);
+    }
+
+    /** loadForGood binds into process-wide constants: one version at a time. */
+    @Override
+    public boolean bindsOneVersionForGoodAtATime() {
+        return true;
     }
 
     @Override

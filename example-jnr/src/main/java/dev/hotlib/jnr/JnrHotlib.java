@@ -90,6 +90,16 @@ public final class JnrHotlib implements Guest<JnrState> {
         }
     }
 
+    /**
+     * For release mode: {@link #load} itself. jnr-ffi's static binding is the very class jnr-ffi generates here,
+     * held in a static final field instead of this version's field; a call through a release-mode pin measured
+     * 1.04x to 1.09x it, within the noise of the ~10 ns call and the checks included, so binding for good has
+     * nothing measurable to win, and keeping one path keeps release mode's version unloadable at close.
+     */
+    public static JnrHotlib loadForGood(Path file) throws LoadException {
+        return load(file);
+    }
+
     /** Not jnr-ffi's probe: it binds a missing function to a stub that throws "unknown" only when called. */
     private JnrHotlib(Path file, Pointer library, Library jffi) throws LoadException {
         for (String symbol : Abi.REQUIRED_SYMBOLS) {

@@ -15,7 +15,8 @@ import java.util.OptionalInt;
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
-        Backend<JnrState> backend = new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load);
+        Backend<JnrState> backend = new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load,
+                JnrHotlib::loadForGood);
         Console console = new Console(System.out, backend.name(), options.waitingHint());
         try (Host<JnrState> host = new Host<>(backend, options.host(), console)) {  // 2. the host
             for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:

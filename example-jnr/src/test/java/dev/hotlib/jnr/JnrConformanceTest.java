@@ -33,7 +33,7 @@ class JnrConformanceTest extends ConformanceSuite<JnrState> {
 
     @Override
     public Backend<JnrState> backend() {
-        return new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load);
+        return new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load, JnrHotlib::loadForGood);
     }
 
     @Override
