@@ -137,13 +137,17 @@ class FileIdentityTest {
         chown(ok, "nobody");
         Path other = Files.write(home.resolve("other.so"), new byte[] {1});
         Natives.run(home, "chown", "1234", other.toString());
+        // FileIdentity is package-private, and the launcher's class is in another class loader: reflection.
         Path program = Files.writeString(home.resolve("Inspect.java"), """
-                import dev.hotlib.core.FileIdentity;
+                import java.lang.reflect.Method;
                 import java.nio.file.Path;
                 class Inspect {
-                    public static void main(String[] args) {
+                    public static void main(String[] args) throws Exception {
+                        Method inspect = Class.forName("dev.hotlib.core.FileIdentity")
+                                .getDeclaredMethod("inspect", Path.class, boolean.class);
+                        inspect.setAccessible(true);
                         for (String a : args) {
-                            System.out.println(FileIdentity.inspect(Path.of(a), false));
+                            System.out.println(inspect.invoke(null, Path.of(a), false));
                         }
                     }
                 }
