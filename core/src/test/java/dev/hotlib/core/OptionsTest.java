@@ -37,7 +37,8 @@ class OptionsTest {
 
     @Test
     void rustAndAnyPathSelectTheLibrary(@TempDir Path dir) throws Exception {
-        assertEquals(Path.of("/repo/build/lib").resolve(System.mapLibraryName("hotlib_rust")), parse("hotlib.lib", "rust").library());
+        assertEquals(Path.of("/repo/build/lib").resolve(System.mapLibraryName("hotlib_rust")),
+                parse("hotlib.lib", "rust").library());
         Options custom = parse("hotlib.lib", dir.toString());
         assertEquals(dir, custom.library());
         assertEquals("", custom.waitingHint(), "an existing path needs no hint");
@@ -46,13 +47,15 @@ class OptionsTest {
     @Test
     void aValueThatIsNeitherCNorRustNorAnExistingPathSaysWhatTheOptionTakes() throws Exception {
         Options typo = parse("hotlib.lib", "rsut");
-        assertTrue(typo.waitingHint().startsWith("hotlib.lib accepts c, rust, or the path of a library file, and \"rsut\""),
+        assertTrue(typo.waitingHint().startsWith(
+                "hotlib.lib accepts c, rust, or the path of a library file, and \"rsut\""),
                 typo.waitingHint());
     }
 
     @Test
     void numbersAreRead() throws Exception {
-        Options o = parse("hotlib.interval", "250", "hotlib.ticks", "3", "hotlib.settle", "0", "hotlib.shadowDir", "/var/tmp");
+        Options o = parse("hotlib.interval", "250", "hotlib.ticks", "3", "hotlib.settle", "0",
+                "hotlib.shadowDir", "/var/tmp");
         assertEquals(Duration.ofMillis(250), o.interval());
         assertEquals(3, o.ticks());
         assertEquals(Duration.ZERO, o.host().settle());
@@ -73,7 +76,8 @@ class OptionsTest {
         "hotlib.interval|0|hotlib.interval accepts a whole number of milliseconds, 1 or more; got \"0\"",
         "hotlib.ticks|-1|hotlib.ticks accepts a whole number of ticks, 1 or more; got \"-1\"",
         "hotlib.settle|x|hotlib.settle accepts a whole number of milliseconds, from 0 to 60000; got \"x\"",
-        "hotlib.settle|9223372036854775807|hotlib.settle accepts a whole number of milliseconds, from 0 to 60000; got \"9223372036854775807\"",
+        "hotlib.settle|9223372036854775807|hotlib.settle accepts a whole number of milliseconds, from 0 to 60000;"
+                + " got \"9223372036854775807\"",
         "hotlib.lib|' '|hotlib.lib accepts c, rust, or the path of a library file; it was empty",
         "hotlib.shadowDir|' '|hotlib.shadowDir accepts the path of a folder; it was empty",
         "hotlib.release|maybe|hotlib.release accepts true or false; got \"maybe\"",

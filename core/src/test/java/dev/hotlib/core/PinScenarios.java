@@ -80,7 +80,8 @@ public interface PinScenarios<S extends HotlibState> extends Scenarios<S> {
      */
     @ParameterizedTest
     @EnumSource(Lang.class)
-    default void aPinHeldAcrossAHundredReloadsKeepsItsVersionUntilReleased(Lang lang, @TempDir Path dir) throws Exception {
+    default void aPinHeldAcrossAHundredReloadsKeepsItsVersionUntilReleased(Lang lang, @TempDir Path dir)
+            throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
         try (Host<S> host = host(options(watched).withSettle(Duration.ZERO).withPinPatience(Duration.ZERO), hooks)) {

@@ -33,21 +33,28 @@ public final class FfmHotlib implements Guest<FfmState> {
     // 1. The binding: hotlib.h's functions, each a downcall handle that takes the function's address first.
     static final class Binding {
         private static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle ABI_VERSION = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));  // int32_t abi_version(void);
-        static final MethodHandle FOO = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));          // int32_t foo(void);
-        static final MethodHandle BAR = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));          // int32_t bar(void);
-        static final MethodHandle GREETING = LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS));      // const char *greeting(void);
-        static final MethodHandle UPDATE = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS));    // void update(hotlib_state *state);
+        private static final FunctionDescriptor INT32 = FunctionDescriptor.of(JAVA_INT);
+        static final MethodHandle ABI_VERSION = LINKER.downcallHandle(INT32);  // int32_t abi_version(void);
+        static final MethodHandle FOO = LINKER.downcallHandle(INT32);          // int32_t foo(void);
+        static final MethodHandle BAR = LINKER.downcallHandle(INT32);          // int32_t bar(void);
+        // const char *greeting(void);
+        static final MethodHandle GREETING = LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS));
+        // void update(hotlib_state *state);
+        static final MethodHandle UPDATE = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS));
 
         // <dlfcn.h>, from the C library the JVM already has loaded.
         private static final SymbolLookup LIBC = LINKER.defaultLookup();
-        static final MethodHandle DLOPEN = LINKER.downcallHandle(LIBC.find("dlopen").orElseThrow(),      // void *dlopen(const char *file, int mode);
+        // void *dlopen(const char *file, int mode);
+        static final MethodHandle DLOPEN = LINKER.downcallHandle(LIBC.find("dlopen").orElseThrow(),
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-        static final MethodHandle DLSYM = LINKER.downcallHandle(LIBC.find("dlsym").orElseThrow(),        // void *dlsym(void *handle, const char *name);
+        // void *dlsym(void *handle, const char *name);
+        static final MethodHandle DLSYM = LINKER.downcallHandle(LIBC.find("dlsym").orElseThrow(),
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-        static final MethodHandle DLCLOSE = LINKER.downcallHandle(LIBC.find("dlclose").orElseThrow(),    // int dlclose(void *handle);
+        // int dlclose(void *handle);
+        static final MethodHandle DLCLOSE = LINKER.downcallHandle(LIBC.find("dlclose").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle DLERROR = LINKER.downcallHandle(LIBC.find("dlerror").orElseThrow(),    // char *dlerror(void);
+        // char *dlerror(void);
+        static final MethodHandle DLERROR = LINKER.downcallHandle(LIBC.find("dlerror").orElseThrow(),
                 FunctionDescriptor.of(ADDRESS));
         // The same five with Linker.Option.critical(false), for loadCritical: no thread-state transition.
         static final class Critical {
@@ -181,7 +188,8 @@ public final class FfmHotlib implements Guest<FfmState> {
             throw failed("greeting", t);
         }
         // A zero-length segment comes back: read up to the NUL while this version is mapped.
-        return text.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(text.reinterpret(Long.MAX_VALUE).getString(0));
+        return text.equals(MemorySegment.NULL) ? Optional.empty()
+                : Optional.of(text.reinterpret(Long.MAX_VALUE).getString(0));
     }
 
     @Override
