@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -242,8 +241,7 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
             reportLeaks(now);
         }
         Instant patience = Instant.now().minus(settings.pinPatience());
-        for (Iterator<Loaded<S>> it = pinned.iterator(); it.hasNext(); ) {
-            Loaded<S> old = it.next();
+        for (Loaded<S> old : pinned) {
             reportLeaks(old);
             int pins = old.pins();
             if (!old.toldPinned && pins > 0 && !old.retiredAt().isAfter(patience)) {

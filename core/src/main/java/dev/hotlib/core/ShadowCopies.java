@@ -2,7 +2,6 @@ package dev.hotlib.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -164,21 +163,6 @@ final class ShadowCopies implements AutoCloseable {
             return target;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(target);
-            throw e;
-        }
-    }
-
-    /** Writes {@code bytes} as a version's copy (the benchmarks; the host streams with {@link #copy}). */
-    Path write(byte[] bytes, String fileName, int version) throws IOException {
-        Copy copy = newCopy(fileName, version);
-        try (FileChannel out = copy.channel()) {
-            ByteBuffer all = ByteBuffer.wrap(bytes);
-            while (all.hasRemaining()) {
-                out.write(all);
-            }
-            return copy.path();
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(copy.path());
             throw e;
         }
     }

@@ -59,7 +59,7 @@ class ShadowCopiesTest {
     @Test
     void closeDeletesTheFolder() throws Exception {
         ShadowCopies copies = new ShadowCopies(parent);
-        copies.write(new byte[] {1}, "libx.so", 1);
+        copyOf(copies, Files.write(parent.resolve("libx.so"), new byte[] {1}), 1);
         Path dir = copies.dir();
         copies.close();
         assertFalse(Files.exists(dir.getParent()));
@@ -81,7 +81,8 @@ class ShadowCopiesTest {
         Path notAFolder = Files.write(parent.resolve("file"), new byte[] {1});
         try (ShadowCopies copies = new ShadowCopies(notAFolder.resolve("shadow"))) {
             assertEquals(null, copies.dir());
-            assertThrows(java.io.IOException.class, () -> copies.write(new byte[] {1}, "libx.so", 1));
+            Path source = Files.write(parent.resolve("libx.so"), new byte[] {1});
+            assertThrows(java.io.IOException.class, () -> copyOf(copies, source, 1));
         }
     }
 

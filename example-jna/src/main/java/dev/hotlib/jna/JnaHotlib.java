@@ -173,9 +173,13 @@ public final class JnaHotlib implements Guest<JnaState> {
         }
     }
 
-    /** Asks the loader, without loading anything, whether it still has this version. */
     @Override
     public boolean stillLoaded() {
+        return loaderStillHas(file);
+    }
+
+    /** Asks the loader, without loading anything, whether it still has {@code file}. */
+    private static boolean loaderStillHas(Path file) {
         Pointer again = Dlfcn.LIBC.dlopen(file.toString(), Dlfcn.RTLD_NOW | Dlfcn.RTLD_NOLOAD);
         if (again == null) {
             return false;
@@ -329,15 +333,9 @@ public final class JnaHotlib implements Guest<JnaState> {
             library.close();
         }
 
-        /** Asks the loader, without loading anything, whether it still has this version. */
         @Override
         public boolean stillLoaded() {
-            Pointer again = Dlfcn.LIBC.dlopen(file.toString(), Dlfcn.RTLD_NOW | Dlfcn.RTLD_NOLOAD);
-            if (again == null) {
-                return false;
-            }
-            Dlfcn.LIBC.dlclose(again);
-            return true;
+            return loaderStillHas(file);
         }
 
         private void checkOpen() {
