@@ -34,11 +34,12 @@ final class ElfCheck {
         /** Reads into {@code into} from {@code position}; the number of bytes read, -1 at the end. */
         int read(ByteBuffer into, long position) throws IOException;
 
-        static Source of(FileChannel channel) {
+        /** The file read through {@code channel}, whose size the caller knows (no fstat(2) here). */
+        static Source of(FileChannel channel, long size) {
             return new Source() {
                 @Override
-                public long size() throws IOException {
-                    return channel.size();
+                public long size() {
+                    return size;
                 }
 
                 @Override

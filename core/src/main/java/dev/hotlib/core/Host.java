@@ -258,20 +258,33 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         }
     }
 
-    /** dlclose()s a version, checks that the loader let it go, and deletes its copy; reports, never throws. */
+    /**
+     * dlclose()s a version, deletes its copy, and checks that the loader let it go; reports, never throws. The
+     * copy goes first: the loader finds a library it still has by its path name, without opening the file, while
+     * for one it let go, dlopen(RTLD_NOLOAD) would open and read the file to compare it with what it has.
+     */
     private void unload(Guest<?> guest, Version version) {
+        boolean closed = false;
         try {
             guest.close();
-            boolean stillLoaded = guest.stillLoaded();
-            if (!version.release() || stillLoaded) {
-                hooks.unloaded(version, stillLoaded, stillLoaded ? STILL_LOADED : "");
-            }
+            closed = true;
         } catch (RuntimeException | LinkageError e) {
             hooks.unloadFailed(version, e);
         }
         try {
             version.copy().ifPresent(preparer::discard);
         } catch (RuntimeException e) {
+            hooks.unloadFailed(version, e);
+        }
+        if (!closed) {
+            return;
+        }
+        try {
+            boolean stillLoaded = guest.stillLoaded();
+            if (!version.release() || stillLoaded) {
+                hooks.unloaded(version, stillLoaded, stillLoaded ? STILL_LOADED : "");
+            }
+        } catch (RuntimeException | LinkageError e) {
             hooks.unloadFailed(version, e);
         }
     }

@@ -43,6 +43,8 @@ final class Preparer implements AutoCloseable {
     private final Dependencies dependencies = new Dependencies();
     private final ByteBuffer mine = ByteBuffer.allocateDirect(CHUNK);
     private final ByteBuffer theirs = ByteBuffer.allocateDirect(CHUNK);
+    /** The size of each copy handed out and not discarded yet: a new version of another size is not the same. */
+    private final Map<Path, Long> sizes = new HashMap<>();
 
     private Preparer(ShadowCopies copies) {
         this.copies = copies;
@@ -74,7 +76,7 @@ final class Preparer implements AutoCloseable {
                 return new Refused("it is empty");
             }
             if (copies == null) {
-                return checked(source, source, number, in);
+                return checked(source, source, number, in, size);
             }
             ShadowCopies.Copy written;
             try {
@@ -90,6 +92,7 @@ final class Preparer implements AutoCloseable {
             if (!(prepared instanceof Ready)) {
                 discard(copy);
             } else {
+                sizes.put(((Ready) prepared).file(), size);
                 copy = null;  // the host's now, to discard when it is unloaded
             }
             return prepared;
@@ -105,19 +108,19 @@ final class Preparer implements AutoCloseable {
     private Prepared checkCopy(Path source, ShadowCopies.Copy copy, int number, Optional<Version> running)
             throws IOException {
         Optional<Path> runningCopy = running.flatMap(Version::copy);
-        if (runningCopy.isPresent() && sameBytes(copy.channel(), runningCopy.get())) {
+        if (runningCopy.isPresent() && sameBytes(copy.channel(), copy.size(), runningCopy.get())) {
             return new Unchanged();
         }
         if (copies.noexec()) {
             return new Refused("its private copy cannot be run from " + copies.dir() + ": that file system"
                     + " is mounted noexec, so the loader cannot map its code; move the copies with " + MOVE_IT);
         }
-        return checked(source, copy.path(), number, copy.channel());
+        return checked(source, copy.path(), number, copy.channel(), copy.size());
     }
 
-    /** ElfCheck's verdict on {@code file} (read through {@code channel}), with the dependencies' warnings. */
-    private Prepared checked(Path source, Path file, int number, FileChannel channel) {
-        ElfCheck.Report report = ElfCheck.inspect(ElfCheck.Source.of(channel));
+    /** ElfCheck's verdict on {@code file} ({@code size} bytes, read through {@code channel}), and its warnings. */
+    private Prepared checked(Path source, Path file, int number, FileChannel channel, long size) {
+        ElfCheck.Report report = ElfCheck.inspect(ElfCheck.Source.of(channel, size));
         if (report.refusal().isPresent()) {
             return new Refused(report.refusal().get());
         }
@@ -136,10 +139,16 @@ final class Preparer implements AutoCloseable {
                 + " the copies with " + MOVE_IT;
     }
 
-    /** Whether the file read by {@code mine} holds the same bytes as {@code other}; stops at the first difference. */
-    private boolean sameBytes(FileChannel a, Path other) throws IOException {
+    /**
+     * Whether the {@code size} bytes read by {@code a} are those of {@code other}; stops at the first difference,
+     * and does not open {@code other} when its size, noted when it was copied, differs.
+     */
+    private boolean sameBytes(FileChannel a, long size, Path other) throws IOException {
+        Long known = sizes.get(other);
+        if (known != null && known != size) {
+            return false;
+        }
         try (FileChannel b = FileChannel.open(other, StandardOpenOption.READ)) {
-            long size = a.size();
             if (size != b.size()) {
                 return false;
             }
@@ -181,6 +190,7 @@ final class Preparer implements AutoCloseable {
 
     /** Deletes what was written for a version that is unloaded or was refused; a missing file is no error. */
     void discard(Path loadedFrom) {
+        sizes.remove(loadedFrom);
         if (copies != null) {
             copies.delete(loadedFrom);
         }

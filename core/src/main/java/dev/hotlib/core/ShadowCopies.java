@@ -85,9 +85,12 @@ final class ShadowCopies implements AutoCloseable {
         return noexec;
     }
 
-    /** Makes the folder (again, if a /tmp cleaner removed it) and takes its lock. */
+    /**
+     * The folder, made and locked the first time, and again after {@link #forget} (a /tmp cleaner removed it).
+     * Not checked with a stat per copy: a removed folder shows as the copy's NoSuchFileException.
+     */
     private synchronized Path open() throws IOException {
-        if (dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (dir != null) {
             return dir;
         }
         deleteAll();  // what a cleaner left of it
@@ -111,8 +114,11 @@ final class ShadowCopies implements AutoCloseable {
         return copies;
     }
 
-    /** A version's new copy, still open, so that the checks read what was written without opening it again. */
-    record Copy(Path path, FileChannel channel) implements AutoCloseable {
+    /**
+     * A version's new copy, still open, so that the checks read what was written without opening it again;
+     * {@code size} is what was copied.
+     */
+    record Copy(Path path, FileChannel channel, long size) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             channel.close();
@@ -127,7 +133,7 @@ final class ShadowCopies implements AutoCloseable {
      * written is deleted before the exception is thrown.
      */
     Copy copy(FileChannel source, long size, String fileName, int version) throws IOException {
-        Copy copy = newCopy(fileName, version);
+        Copy copy = newCopy(fileName, version, size);
         try {
             transfer(source, size, copy.channel());
             return copy;
@@ -178,13 +184,13 @@ final class ShadowCopies implements AutoCloseable {
     }
 
     /** A new, empty file {@code <dir>/<stem>-v<version>-<n><suffix>}; makes the run's folder again if removed. */
-    private Copy newCopy(String fileName, int version) throws IOException {
+    private Copy newCopy(String fileName, int version, long size) throws IOException {
         int dot = fileName.indexOf('.');
         String stem = dot < 0 ? fileName : fileName.substring(0, dot);
         String suffix = dot < 0 ? "" : fileName.substring(dot);
         return create(n -> stem + "-v" + version + "-" + n + suffix, path -> new Copy(path, FileChannel.open(path,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)));
+                LinkOption.NOFOLLOW_LINKS), size));
     }
 
     /** A new folder {@code <dir>/v<version>-<n>}. */
@@ -210,10 +216,17 @@ final class ShadowCopies implements AutoCloseable {
                 if (attempt > 0) {
                     throw removed;
                 }
-                // the run's folder was removed while running (a /tmp cleaner): make it again, once
+                forget(in);  // the run's folder was removed while running (a /tmp cleaner): make it again, once
             } catch (java.nio.file.FileAlreadyExistsException leftover) {
                 // left by a discard that failed: take the next name
             }
+        }
+    }
+
+    /** Makes {@link #open} make the folder again, if it is still {@code removed}. */
+    private synchronized void forget(Path removed) {
+        if (removed.equals(dir) && !Files.isDirectory(removed, LinkOption.NOFOLLOW_LINKS)) {
+            deleteAll();
         }
     }
 

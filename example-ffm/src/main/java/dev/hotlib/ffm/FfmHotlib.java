@@ -16,8 +16,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One loaded version of the library, with the JDK's Foreign Function &amp; Memory API.
@@ -249,11 +251,18 @@ public final class FfmHotlib implements Guest<FfmState> {
     }
 
     private static MemorySegment dlsym(MemorySegment library, String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            return (MemorySegment) Binding.DLSYM.invokeExact(library, arena.allocateFrom(name));
+        try {
+            return (MemorySegment) Binding.DLSYM.invokeExact(library, cString(name));
         } catch (Throwable t) {
             throw new IllegalStateException("dlsym() failed", t);
         }
+    }
+
+    /** The functions' names as C strings, made once for every version's dlsym() (a few bytes, never freed). */
+    private static final Map<String, MemorySegment> NAMES = new ConcurrentHashMap<>();
+
+    private static MemorySegment cString(String name) {
+        return NAMES.computeIfAbsent(name, n -> Arena.global().allocateFrom(n));
     }
 
     private static int dlclose(MemorySegment library) {
