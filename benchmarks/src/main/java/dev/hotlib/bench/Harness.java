@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hotlib.core.Hooks;
 import dev.hotlib.core.Host;
 import dev.hotlib.core.Pin;
+import dev.hotlib.core.SwapTimes;
+import dev.hotlib.core.Version;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * so that the class counts see one backend):
  * <ul>
  *   <li>warm swaps: the whole swap timed in a loop of swaps (System.nanoTime around reloadIfChanged()), the
- *       way the C harness times its cycles, beside JMH's single shots, which start with cold caches;
+ *       way the C harness times its cycles, beside JMH's single shots, which start with cold caches; and its
+ *       phases, as the host times them ({@link SwapTimes}): where a swap's time goes;
  *   <li>classes: how many classes the JVM loads per reload, over N reloads (ClassLoadingMXBean): whether the
  *       backend generates a class per version;
  *   <li>detection latency: from the rename of a new version into place to the first call answered by it, with
@@ -48,10 +52,16 @@ public final class Harness {
         result.put("settings", Map.of("samples", samples, "intervalMs", intervalMs, "settleMs", 0, "swaps", swaps,
                 "reloads", reloads, "timerNs", timerOverhead()));
         Map<String, Object> warm = new LinkedHashMap<>();
+        Map<String, Object> phases = new LinkedHashMap<>();
         for (String lib : List.of("c", "rust", "big")) {
-            warm.put(lib, stats(warmSwaps(backend, lib, lib.equals("big") ? 10 : 300)));
+            Map<String, double[]> us = warmSwaps(backend, lib, lib.equals("big") ? 10 : 300);
+            warm.put(lib, stats(us.remove("whole")));
+            Map<String, Object> byPhase = new LinkedHashMap<>();
+            us.forEach((phase, v) -> byPhase.put(phase, stats(v)));
+            phases.put(lib, byPhase);
         }
         result.put("warmSwapUs", warm);
+        result.put("warmSwapPhasesUs", phases);
         result.put("classes", classes(backend, reloads));
         Map<String, Object> latency = new LinkedHashMap<>();
         for (String lib : List.of("c", "rust")) {
@@ -95,13 +105,26 @@ public final class Harness {
         }
     }
 
-    /** Microseconds per whole swap, {@code count} swaps in a row after 10% more to warm up. */
-    private static double[] warmSwaps(String backend, String lib, int count) throws Exception {
+    /**
+     * Microseconds per swap, {@code count} swaps in a row after 10% more to warm up: "whole", timed around
+     * reloadIfChanged(), and each phase of it as the host timed it (SwapTimes, told to the afterSwap hook).
+     */
+    private static Map<String, double[]> warmSwaps(String backend, String lib, int count) throws Exception {
         Path dir = Files.createTempDirectory("hotlib-warm-");
         Path watched = dir.resolve(System.mapLibraryName("watched"));
-        double[] us = new double[count];
+        Map<String, double[]> us = new LinkedHashMap<>();
+        for (String phase : List.of("whole", "look", "copyAndCheck", "loadAndProbe", "unloadOld")) {
+            us.put(phase, new double[count]);
+        }
+        SwapTimes[] last = new SwapTimes[1];
+        Hooks hooks = new Hooks() {
+            @Override
+            public void afterSwap(Optional<Version> old, Version current, SwapTimes took) {
+                last[0] = took;
+            }
+        };
         int n = 0;
-        try (Host<?> host = host(backend, watched)) {
+        try (Host<?> host = new Host<>(Backends.of(backend), settings(watched), hooks)) {
             for (int i = -count / 10 - 1; i < count; i++) {
                 Versions.place(watched, lib, ++n);
                 long t0 = System.nanoTime();
@@ -109,14 +132,18 @@ public final class Harness {
                     throw new IllegalStateException("version " + n + " was not swapped in");
                 }
                 if (i >= 0) {
-                    us[i] = (System.nanoTime() - t0) / 1e3;
+                    us.get("whole")[i] = (System.nanoTime() - t0) / 1e3;
+                    us.get("look")[i] = last[0].look().toNanos() / 1e3;
+                    us.get("copyAndCheck")[i] = last[0].copyAndCheck().toNanos() / 1e3;
+                    us.get("loadAndProbe")[i] = last[0].loadAndProbe().toNanos() / 1e3;
+                    us.get("unloadOld")[i] = last[0].unloadOld().toNanos() / 1e3;
                 }
             }
         } finally {
             Files.deleteIfExists(watched);
             Files.deleteIfExists(dir);
         }
-        System.out.printf("warm swaps %-8s %-4s median %.0f µs%n", backend, lib, quantile(us, 0.5));
+        System.out.printf("warm swaps %-8s %-4s median %.0f µs%n", backend, lib, quantile(us.get("whole"), 0.5));
         return us;
     }
 
@@ -250,8 +277,11 @@ public final class Harness {
     }
 
     private static Host<?> host(String backend, Path watched) {
-        return new Host<>(Backends.of(backend), Host.Settings.watching(watched).withSettle(Duration.ZERO),
-                new Hooks() {});
+        return new Host<>(Backends.of(backend), settings(watched), new Hooks() {});
+    }
+
+    private static Host.Settings settings(Path watched) {
+        return Host.Settings.watching(watched).withSettle(Duration.ZERO);
     }
 
     /** The median time of 1000 calls, each timed alone, after 200,000 untimed ones. */

@@ -387,6 +387,7 @@ public final class Report {
         if (harness.isEmpty()) {
             return;
         }
+        phasesTable(md);
         md.append("## Classes loaded per reload, detection latency, cold calls (Harness, one JVM per backend)\n\n")
                 .append("| backend | classes loaded / unloaded over N reloads | latency median / p99, ms (C; Rust)"
                         + " | call #1, #10, #10000, steady, ns (median) |\n|---|---|---|---|\n");
@@ -411,6 +412,40 @@ public final class Report {
         md.append("\nLatency: from the rename of a new version into place to the first foo() answered by it, poll"
                 + " every 10 ms, settle 0. Cold calls: each timed alone with System.nanoTime() (timer included),"
                 + " through one pin taken right after the swap.\n");
+    }
+
+    /** Where a warm swap's time goes: the host's own timing of each phase (SwapTimes), medians. */
+    private void phasesTable(StringBuilder md) {
+        List<String> phases = List.of("look", "copyAndCheck", "loadAndProbe", "unloadOld");
+        StringBuilder rows = new StringBuilder();
+        for (Map.Entry<String, JsonNode> e : harness.entrySet()) {
+            for (String lib : List.of("c", "rust", "big")) {
+                JsonNode byPhase = e.getValue().path("warmSwapPhasesUs").path(lib);
+                if (byPhase.isMissingNode()) {
+                    continue;
+                }
+                rows.append("| ").append(e.getKey()).append(" | ").append(libName(lib)).append(" | ");
+                for (String phase : phases) {
+                    rows.append(fmt(byPhase.path(phase).path("median").asDouble(Double.NaN))).append(" | ");
+                }
+                rows.append(fmt(e.getValue().path("warmSwapUs").path(lib).path("median").asDouble(Double.NaN)))
+                        .append(" |\n");
+            }
+        }
+        if (rows.length() == 0) {
+            return;
+        }
+        md.append("## Where a swap's time goes, µs (Harness: swaps in a loop, median of each phase)\n\n")
+                .append("| backend | library | look: stat + trust walk | copy + checks | load + bind + abi_version()"
+                        + " | unload the old version | whole swap |\n|---|---|---|---|---|---|---|\n")
+                .append(rows)
+                .append("\nEach phase as the host times it (`SwapTimes`, told to `Hooks.afterSwap`): look is the poll"
+                        + " that found the new file (its stat and the trust walk of every folder on its path); copy"
+                        + " + checks is the private copy, the comparison with the running version's copy, ElfCheck and"
+                        + " the stat that makes sure the file did not change meanwhile; unload is dlclose, deleting the"
+                        + " old copy, and dlopen(RTLD_NOLOAD) asking the loader whether it let the old version go."
+                        + " The whole swap, timed around reloadIfChanged(), also holds the hooks and the bookkeeping;"
+                        + " each column is a median of its own, so the phases need not add up to it.\n\n");
     }
 
     static String fmt(double x) {

@@ -2,7 +2,6 @@ package dev.hotlib.core;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -52,9 +51,9 @@ public final class Console implements Hooks {
     }
 
     @Override
-    public void afterSwap(Optional<Version> old, Version current, Duration took) {
+    public void afterSwap(Optional<Version> old, Version current, SwapTimes took) {
         out.printf(Locale.ROOT, "%s %s as version %d in %.2f ms (%s%s)%n", old.isPresent() ? "reloaded" : "loaded",
-                current.source(), current.number(), took.toNanos() / 1e6, backend,
+                current.source(), current.number(), took.total().toNanos() / 1e6, backend,
                 current.release() ? ", release mode: not watching it" : "");
     }
 

@@ -1,7 +1,6 @@
 package dev.hotlib.core;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -20,10 +19,10 @@ public interface Hooks {
     default void beforeSwap(Optional<Version> old, Version next) {}
 
     /**
-     * The new version now answers every new pin. The old one, if any, is unloaded at once when no pin holds
-     * it, else when its last pin is released ({@link #unloaded}).
+     * The new version now answers every new pin. The old one, if any, was unloaded at once if no pin held it,
+     * else is unloaded when its last pin is released ({@link #unloaded}). {@code took} says where the time went.
      */
-    default void afterSwap(Optional<Version> old, Version current, Duration took) {}
+    default void afterSwap(Optional<Version> old, Version current, SwapTimes took) {}
 
     /**
      * A new file was not loaded, or something that must not be loaded is where the file was (a directory,

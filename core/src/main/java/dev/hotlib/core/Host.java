@@ -147,7 +147,9 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         if (settings.release() && current != null) {
             return false;
         }
+        long looking = System.nanoTime();
         Inspection seen = watcher.inspect();
+        long look = System.nanoTime() - looking;
         if (seen instanceof Missing) {
             if (tellOnce("missing")) {
                 hooks.waitingForLibrary(watcher.file(), version());
@@ -163,7 +165,7 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         }
         told = null;
         FileIdentity settled = watcher.settle(seen);
-        return settled != null && load(settled);
+        return settled != null && load(settled, look);
     }
 
     /** Whether {@code problem} is new, so that each one is told once, not every tick. */
@@ -173,8 +175,11 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         return isNew;
     }
 
-    /** Copies and checks a settled file, loads and binds it while the running version keeps answering, swaps. */
-    private boolean load(FileIdentity identity) {
+    /**
+     * Copies and checks a settled file, loads and binds it while the running version keeps answering, swaps;
+     * {@code look} is how long the poll that found it took, in nanoseconds.
+     */
+    private boolean load(FileIdentity identity, long look) {
         long start = System.nanoTime();
         Optional<Version> running = version();
         Prepared prepared = preparer.prepare(watcher.file(), versionsSeen + 1, running);
@@ -192,6 +197,7 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         }
         Version next = new Version(versionsSeen + 1, watcher.file(),
                 settings.release() ? Optional.empty() : Optional.of(ready.file()));
+        long copied = System.nanoTime();
         Guest<S> fresh;
         try {
             // Release mode's one version is bound for good: into constants the JIT folds, where a backend can.
@@ -210,17 +216,22 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
             discard(fresh, next);
             return refuse(identity, reason(e));
         }
+        long loaded = System.nanoTime();
         versionsSeen++;
         watcher.take(identity);
         hooks.beforeSwap(running, next);
         Loaded<S> old = current;
         current = new Loaded<>(next, fresh, unloadable);
+        long unloading = 0;
         if (old != null && old.retire()) {
+            long unloadStart = System.nanoTime();
             unload(old.guest(), old.version());
+            unloading = System.nanoTime() - unloadStart;
         } else if (old != null) {
             pinned.add(old);
         }
-        hooks.afterSwap(running, next, Duration.ofNanos(System.nanoTime() - start));
+        hooks.afterSwap(running, next, new SwapTimes(Duration.ofNanos(look), Duration.ofNanos(copied - start),
+                Duration.ofNanos(loaded - copied), Duration.ofNanos(unloading)));
         ready.warnings().forEach(warning -> hooks.warning(next, warning));
         return true;
     }

@@ -39,6 +39,9 @@ class HostTest {
 
         @Override
         public int abiVersion() {
+            if (text.contains("abi-sleeps")) {
+                sleep(SLOW);
+            }
             if (text.contains("abi-throws")) {
                 throw new IllegalStateException("abi_version() crashed on purpose");
             }
@@ -68,6 +71,9 @@ class HostTest {
         @Override
         public void close() {
             closed.add("foo=" + foo());
+            if (text.contains("close-sleeps")) {
+                sleep(SLOW);
+            }
             if (text.contains("close-throws")) {
                 throw new IllegalStateException("dlclose() failed on purpose");
             }
@@ -76,6 +82,17 @@ class HostTest {
         @Override
         public boolean stillLoaded() {
             return false;
+        }
+    }
+
+    /** How long a fake version's slow abi_version() or close() takes: a lower bound the timing must show. */
+    private static final Duration SLOW = Duration.ofMillis(30);
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -190,6 +207,35 @@ class HostTest {
             assertTrue(host.reloadIfChanged());
             assertEquals(List.of("foo=1"), closed);
             assertEquals(List.of("before 0 -> 1", "after 0 -> 1", "before 1 -> 2", "after 1 -> 2"), hooks.order);
+        }
+    }
+
+    @Test
+    void eachSwapSaysWhereItsTimeWent() throws Exception {
+        try (Host<FakeState> host = host()) {
+            publish("foo=1 abi-sleeps");
+            assertTrue(host.reloadIfChanged());
+            SwapTimes first = hooks.times.get(0);
+            assertTrue(first.loadAndProbe().compareTo(SLOW) >= 0, "abi_version() is timed as the probe: " + first);
+            assertEquals(Duration.ZERO, first.unloadOld(), "nothing to unload on the first load");
+            publish("foo=2 close-sleeps");
+            assertTrue(host.reloadIfChanged());
+            assertTrue(hooks.times.get(1).loadAndProbe().compareTo(SLOW) < 0, hooks.times.get(1).toString());
+            try (Pin<FakeState> pinned = host.pin()) {
+                publish("foo=3");
+                assertTrue(host.reloadIfChanged());
+                assertEquals(Duration.ZERO, hooks.times.get(2).unloadOld(), "a pinned old version is not unloaded");
+            }
+            host.reloadIfChanged();  // unloads version 2, which sleeps in close(): not part of any swap
+            publish("foo=4");
+            assertTrue(host.reloadIfChanged());
+            SwapTimes fourth = hooks.times.get(3);
+            assertTrue(fourth.unloadOld().compareTo(Duration.ZERO) > 0, "version 3 was unloaded: " + fourth);
+            assertTrue(fourth.unloadOld().compareTo(SLOW) < 0, "version 2's slow close was not this swap's");
+            for (SwapTimes t : hooks.times) {
+                assertFalse(t.look().isNegative() || t.copyAndCheck().isNegative(), t.toString());
+                assertEquals(t.look().plus(t.copyAndCheck()).plus(t.loadAndProbe()).plus(t.unloadOld()), t.total());
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.hotlib.core;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingHooks implements Hooks {
     public final List<String> waiting = new CopyOnWriteArrayList<>();
     public final List<Version> swapped = new CopyOnWriteArrayList<>();
+    public final List<SwapTimes> times = new CopyOnWriteArrayList<>();
     public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<String> warnings = new CopyOnWriteArrayList<>();
     /** The versions unloaded, in order; {@link #stillLoaded} those the loader kept all the same. */
@@ -33,8 +33,9 @@ public final class RecordingHooks implements Hooks {
     }
 
     @Override
-    public void afterSwap(Optional<Version> old, Version current, Duration took) {
+    public void afterSwap(Optional<Version> old, Version current, SwapTimes took) {
         swapped.add(current);
+        times.add(took);
         order.add("after " + old.map(Version::number).orElse(0) + " -> " + current.number());
     }
 
