@@ -1,5 +1,6 @@
 package dev.hotlib.jna;
 
+import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -8,7 +9,6 @@ import com.sun.jna.Pointer;
 import dev.hotlib.core.Abi;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LoadException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,30 +16,50 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One loaded version of the library, with JNA's interface mapping: {@code Native.load} makes a proxy whose
- * methods call this version's functions.
+ * One loaded version of the library, with JNA: each function of hotlib.h is a JNA {@link Function} of this
+ * version, looked up at load and called through the invoke method of its return type.
+ *
+ * <p>Not JNA's interface mapping ({@code Native.load} of an interface), which reads like the header but makes
+ * every call through a dynamic proxy and reflection: {@code foo()} through it cost 1.68x JNA's direct mapping
+ * in the precise benchmark run, against 1.07x for a {@code Function} (JnaCalls, JnaDesigns). The direct mapping
+ * itself binds a class's natives to one library at a time, so it serves release mode only ({@link ForGood}).
  *
  * <p>Three of JNA's defaults do not suit a reload, so this overrides them. JNA opens a library with
  * RTLD_LAZY | RTLD_GLOBAL, so a function that is declared but defined nowhere loads fine and the loader ends
  * the JVM at its first call ("symbol lookup error", exit code 127): the open flags here are RTLD_NOW |
- * RTLD_LOCAL, and dlopen() refuses such a file with the loader's message. JNA looks a method's symbol up at
- * its first call: every required symbol is looked up at load, and bar once, then. JNA decodes a returned C
- * string in the platform's encoding (ASCII under the C locale): hotlib.h says UTF-8.
+ * RTLD_LOCAL, and dlopen() refuses such a file with the loader's message. JNA looks a symbol up at its first
+ * call: every function is looked up at load. JNA decodes a returned C string in the platform's encoding
+ * (ASCII under the C locale): hotlib.h says UTF-8.
  *
- * <p>Calling the proxy after its library was closed jumps into unmapped code (SIGSEGV), so every call first
+ * <p>Calling a function after its library was closed jumps into unmapped code (SIGSEGV), so every call first
  * checks a plain field and throws IllegalStateException instead.
  */
 public final class JnaHotlib implements Guest<JnaState> {
 
-    // 1. The binding: hotlib.h's functions, as the interface JNA implements for each version. JNA maps int32_t
-    //    to int; a returned const char * to a String it copies before the call returns (NULL to null), which
-    //    is right for a static string the library owns; hotlib_state * to the Pointer of JnaState's memory.
-    interface Binding extends Library {
-        int abi_version();           // int32_t abi_version(void);
-        int foo();                   // int32_t foo(void);
-        int bar();                   // int32_t bar(void);
-        String greeting();           // const char *greeting(void);
-        void update(Pointer state);  // void update(hotlib_state *state);
+    // 1. The binding: hotlib.h's functions in this version. JNA returns int32_t as an int; a const char * as a
+    //    String it copies before the call returns (NULL as null), which is right for a static string the
+    //    library owns; and passes hotlib_state * as the Pointer of JnaState's memory.
+    private static final class Binding {
+        final Function abiVersion;  // int32_t abi_version(void);
+        final Function foo;         // int32_t foo(void);
+        final Function bar;         // int32_t bar(void);  null when this version does not export it
+        final Function greeting;    // const char *greeting(void);
+        final Function update;      // void update(hotlib_state *state);
+
+        Binding(NativeLibrary library) throws LoadException {
+            abiVersion = required(library, "abi_version");
+            foo = required(library, "foo");
+            bar = exports(library, Abi.OPTIONAL_SYMBOL) ? library.getFunction(Abi.OPTIONAL_SYMBOL) : null;
+            greeting = required(library, "greeting");
+            update = required(library, "update");
+        }
+
+        private static Function required(NativeLibrary library, String name) throws LoadException {
+            if (!exports(library, name)) {
+                throw LoadException.missingSymbol(name);
+            }
+            return library.getFunction(name);
+        }
     }
 
     // <dlfcn.h>, from the C library the JVM already has loaded ("c" is the process itself to JNA).
@@ -57,11 +77,11 @@ public final class JnaHotlib implements Guest<JnaState> {
     private static final Map<String, Object> OPTIONS = Map.of(
             Library.OPTION_OPEN_FLAGS, Dlfcn.RTLD_NOW | Dlfcn.RTLD_LOCAL,
             Library.OPTION_STRING_ENCODING, StandardCharsets.UTF_8.name());
+    private static final Object[] NO_ARGUMENTS = {};
 
     private final Path file;
-    private final Binding binding;        // the proxy
-    private final NativeLibrary library;  // the library behind it: void *handle, from dlopen()
-    private final boolean hasBar;
+    private final NativeLibrary library;  // void *handle, from dlopen()
+    private final Binding binding;
     private boolean closed;
 
     // 2. Load and probe.
@@ -72,15 +92,9 @@ public final class JnaHotlib implements Guest<JnaState> {
      * caches its {@code NativeLibrary} objects by name and options.
      */
     public static JnaHotlib load(Path file) throws LoadException {
-        Binding binding;
+        NativeLibrary library = open(file);
         try {
-            binding = Native.load(file.toString(), Binding.class, OPTIONS);
-        } catch (UnsatisfiedLinkError e) {
-            throw new LoadException("it could not be loaded (" + dlopenError(file, e) + ")", e);
-        }
-        NativeLibrary library = libraryOf(binding);
-        try {
-            return new JnaHotlib(file, binding, library);
+            return new JnaHotlib(file, library, new Binding(library));
         } catch (LoadException | RuntimeException | Error e) {
             library.close();
             throw e;
@@ -88,33 +102,27 @@ public final class JnaHotlib implements Guest<JnaState> {
     }
 
     /**
-     * For release mode: the same checks as {@link #load}, then JNA's direct mapping instead of the proxy, which
-     * is JNA's static binding (1.19x it through the proxy): see {@link ForGood}. One version at a time: while
-     * one is bound, another is refused with a LoadException that says so.
+     * For release mode: the same checks as {@link #load}, then JNA's direct mapping, which is JNA's static
+     * binding: see {@link ForGood}. One version at a time: while one is bound, another is refused with a
+     * LoadException that says so.
      */
     public static Guest<JnaState> loadForGood(Path file) throws LoadException {
         return ForGood.bind(file);
     }
 
-    private JnaHotlib(Path file, Binding binding, NativeLibrary library) throws LoadException {
+    private JnaHotlib(Path file, NativeLibrary library, Binding binding) {
         this.file = file;
-        this.binding = binding;
         this.library = library;
-        for (String symbol : Abi.REQUIRED_SYMBOLS) {
-            if (!exports(library, symbol)) {
-                throw LoadException.missingSymbol(symbol);
-            }
-        }
-        this.hasBar = exports(library, Abi.OPTIONAL_SYMBOL);
+        this.binding = binding;
     }
 
-    /**
-     * The {@code NativeLibrary} that {@code Native.load} opened for {@code proxy}: the one to close. Not
-     * {@code NativeLibrary.getInstance(path)}, which JNA caches under other options: another object, with a
-     * dlopen() reference of its own.
-     */
-    private static NativeLibrary libraryOf(Binding proxy) {
-        return ((Library.Handler) Proxy.getInvocationHandler(proxy)).getNativeLibrary();
+    /** dlopen()s {@code file} with {@link #OPTIONS}; what the loader said when it refuses. */
+    private static NativeLibrary open(Path file) throws LoadException {
+        try {
+            return NativeLibrary.getInstance(file.toString(), OPTIONS);
+        } catch (UnsatisfiedLinkError e) {
+            throw new LoadException("it could not be loaded (" + dlopenError(file, e) + ")", e);
+        }
     }
 
     /** Whether the library exports {@code symbol}: dlsym() it now instead of at the first call. */
@@ -132,39 +140,36 @@ public final class JnaHotlib implements Guest<JnaState> {
     @Override
     public int abiVersion() {
         checkOpen();
-        return binding.abi_version();
+        return binding.abiVersion.invokeInt(NO_ARGUMENTS);
     }
 
     @Override
     public int foo() {
         checkOpen();
-        return binding.foo();
+        return binding.foo.invokeInt(NO_ARGUMENTS);
     }
 
     @Override
     public OptionalInt bar() {
         checkOpen();
-        return hasBar ? OptionalInt.of(binding.bar()) : OptionalInt.empty();
+        return binding.bar == null ? OptionalInt.empty() : OptionalInt.of(binding.bar.invokeInt(NO_ARGUMENTS));
     }
 
     @Override
     public Optional<String> greeting() {
         checkOpen();
-        return Optional.ofNullable(binding.greeting());
+        return Optional.ofNullable(binding.greeting.invokeString(NO_ARGUMENTS, false));
     }
 
     @Override
     public void update(JnaState state) {
         checkOpen();
-        binding.update(state.pointer());
+        binding.update.invokeVoid(new Object[] {state.pointer()});
     }
 
     // 4. Unload.
 
-    /**
-     * dlclose()s this version: closes the {@code NativeLibrary} behind the proxy, the very object
-     * {@code Native.load} opened (which also drops it from JNA's cache). Every call then throws.
-     */
+    /** dlclose()s this version: closes its {@code NativeLibrary}, which also drops it from JNA's cache. */
     @Override
     public void close() {
         if (!closed) {
@@ -256,12 +261,7 @@ public final class JnaHotlib implements Guest<JnaState> {
                 throw new LoadException("release mode binds one version for the program's life, and "
                         + bound.file + " is still bound: close its host before loading another");
             }
-            NativeLibrary library;
-            try {
-                library = NativeLibrary.getInstance(file.toString(), OPTIONS);
-            } catch (UnsatisfiedLinkError e) {
-                throw new LoadException("it could not be loaded (" + dlopenError(file, e) + ")", e);
-            }
+            NativeLibrary library = open(file);
             try {
                 for (String symbol : Abi.REQUIRED_SYMBOLS) {
                     if (!exports(library, symbol)) {

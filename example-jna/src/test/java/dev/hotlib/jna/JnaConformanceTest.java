@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The whole conformance suite, against the C and the Rust library, with the JNA backend; then what is
- * particular to JNA: its lazy defaults (open and bind), the proxy's NativeLibrary, and string decoding.
+ * particular to JNA: its lazy defaults (open and bind), closing the NativeLibrary, and string decoding.
  */
 class JnaConformanceTest extends ConformanceSuite<JnaState> {
     @Override
@@ -170,7 +170,7 @@ class JnaConformanceTest extends ConformanceSuite<JnaState> {
 
     /**
      * stillLoaded() opens the version once more to ask: it must give that reference back, or closing the
-     * proxy's NativeLibrary would leave the version mapped. (The suite checks the calls after close.)
+     * version's NativeLibrary would leave it mapped. (The suite checks the calls after close.)
      */
     @ParameterizedTest
     @EnumSource(Lang.class)
