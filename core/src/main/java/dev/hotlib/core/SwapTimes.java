@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Where one swap's time went, timed by the host with {@code System.nanoTime()} around each phase; told by
- * {@link Hooks#afterSwap}. The settle time, when the file is made to hold still, is not part of it.
+ * {@link Hooks#afterSwap}. The settle time, when the file is made to hold still, is not part of it, nor is the
+ * hooks' own time.
  *
  * @param look the poll that found the new version: the file's stat, and the trust walk of its path
  * @param copyAndCheck the private copy, the comparison with the running version's copy, {@code ElfCheck}, and
