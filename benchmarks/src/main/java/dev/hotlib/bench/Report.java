@@ -3,6 +3,7 @@ package dev.hotlib.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
- * Turns one run's raw results (RUN/jmh.json, native.json, harness-BACKEND.json, meta.json) into RESULTS.md,
+ * Turns one run's raw results (RUN/jmh.json.gz, native.json, harness-BACKEND.json, meta.json) into RESULTS.md,
  * chart.svg and the README's headline table. Every number in them comes from those files.
  *   usage: Report RUN-DIR OUT.md OUT.svg [README.md]
  */
@@ -64,7 +66,7 @@ public final class Report {
 
     Report(Path run) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        for (JsonNode result : json.readTree(run.resolve("jmh.json").toFile())) {
+        for (JsonNode result : readJmh(json, run)) {
             String name = result.get("benchmark").asText();
             String key = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
             JsonNode params = result.get("params");
@@ -83,6 +85,17 @@ public final class Report {
         meta = json.readTree(run.resolve("meta.json").toFile());
         Path seconds = run.resolve("runtime.txt");
         runtime = Files.exists(seconds) ? Files.readString(seconds).strip() : "?";
+    }
+
+    /** JMH's JSON: {@code jmh.json.gz} as RunAll writes it (a precise run's is over 2 MB), else {@code jmh.json}. */
+    private static JsonNode readJmh(ObjectMapper json, Path run) throws IOException {
+        Path gzipped = run.resolve("jmh.json.gz");
+        if (!Files.exists(gzipped)) {
+            return json.readTree(run.resolve("jmh.json").toFile());
+        }
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipped))) {
+            return json.readTree(in);
+        }
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,6 +1,8 @@
 package dev.hotlib.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -25,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every JMH benchmark of this module in one go and writes one JSON file: the call costs (average time,
  * timed iterations), the reloads (single shots) and the 200 MB reload (fewer single shots) need different
  * settings, which JMH's command line cannot give three groups in one run.
- *   usage: RunAll quick|precise OUT.json [regexp]
+ *   usage: RunAll quick|precise OUT.json[.gz] [regexp]
  */
 public final class RunAll {
     private RunAll() {}
@@ -70,12 +73,17 @@ public final class RunAll {
         results.addAll(run(new OptionsBuilder()
                 .include(both(only, "\\.BigReload\\.")).forks(mode.forks())
                 .warmupIterations(mode.bigWarmups()).measurementIterations(mode.bigShots())));
-        try (PrintStream json = new PrintStream(Files.newOutputStream(out))) {
+        try (PrintStream json = new PrintStream(compressedIfGz(Files.newOutputStream(out), out))) {
             ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(results);
         }
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         new ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValue(out.resolveSibling("meta.json").toFile(), meta(args[0], mode, loadBefore, loadAfter));
+    }
+
+    /** {@code out} compressed when its file name ends in .gz: a precise run's JSON is over 2 MB. */
+    private static OutputStream compressedIfGz(OutputStream out, Path file) throws IOException {
+        return file.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(out) : out;
     }
 
     /** When, on what, how, and how busy the machine was: the context the JMH JSON lacks. */
