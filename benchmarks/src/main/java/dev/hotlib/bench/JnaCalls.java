@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * JNA, ns per foo() call. static_ is JNA's fastest static binding, direct mapping ({@code Native.register}) of
  * the library loaded for good, with JnaHotlib's options (RTLD_NOW | RTLD_LOCAL, UTF-8); staticInterface_ the
- * interface mapping JnaHotlib uses, loaded once. pinned_, release_ and pinRelease as in {@link FfmCalls}.
+ * interface mapping (a proxy; JnaHotlib calls Functions instead), loaded once. pinned_, release_ and pinRelease
+ * as in {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -14,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * JNA's ways to call one version, without pin or check (each design's floor, ns per foo()), beside JnaCalls:
- * the interface proxy JnaHotlib keeps in an instance field ({@code interfaceField_}), and the symbol's
- * {@link Function} kept in a field and called with {@code invokeInt} ({@code function_}).
+ * an interface proxy kept in an instance field ({@code interfaceField_}, JnaHotlib's design until the precise run
+ * of 2026-11-22), and the symbol's {@link Function} kept in a field and called with {@code invokeInt}
+ * ({@code function_}, JnaHotlib's design since).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

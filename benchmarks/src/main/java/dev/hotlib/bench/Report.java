@@ -320,7 +320,7 @@ public final class Report {
                 .append("| backend | binding | wall clock | CPU time |\n|---|---|---|---|\n");
         Map<String, String> bindings = new LinkedHashMap<>();
         bindings.put("static", "static: %s");
-        bindings.put("staticInterface", "static: interface mapping, loaded once (JnaHotlib's kind)");
+        bindings.put("staticInterface", "static: interface mapping (a proxy), loaded once");
         bindings.put("critical", "static, critical(false)");
         bindings.put("pinned", "pinned: a watching host's pin, held for the iteration");
         bindings.put("pinnedCritical", "pinned, FfmHotlib.loadCritical");
