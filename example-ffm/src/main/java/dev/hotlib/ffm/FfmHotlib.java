@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.hotlib.core.Abi;
+import dev.hotlib.core.ForGoodSites;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LoadException;
 import java.lang.foreign.Arena;
@@ -12,9 +13,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -291,71 +290,54 @@ public final class FfmHotlib implements Guest<FfmState> {
 
     /**
      * The version of release mode, which nothing replaces. Its calls do not pass the address as {@link #load}'s
-     * do: each function's handle, bound to its address, is the target of a process-wide {@link MutableCallSite}
-     * whose invoker is a static final handle, which the JIT inlines as it inlines a static binding (a handle
-     * in a field, or an address passed to one, is not a JIT constant, and cost 1.12x). Binding another
-     * version would mean retargeting the sites, which throws away the compiled code of every caller: so one
-     * version at a time, and a second is refused while the first is bound. At close the sites are retargeted to
-     * throw IllegalStateException before dlclose(), so a call that races the close throws rather than jumps
-     * into unmapped code; a later version may then be bound (tests do, one host after another).
+     * do: each function's handle, bound to its address, is the target of a process-wide call site whose invoker
+     * is a static final handle, which the JIT inlines as it inlines a static binding (see {@link ForGoodSites}:
+     * one version at a time; at close the sites throw IllegalStateException before dlclose()).
      */
     static final class ForGood implements Guest<FfmState> {
-        private static final MethodHandle UNBOUND_ERROR = unboundError();  // before the sites, which use it
-        private static final MutableCallSite ABI_VERSION_SITE = site(int.class);
-        private static final MutableCallSite FOO_SITE = site(int.class);
-        private static final MutableCallSite BAR_SITE = site(int.class);
-        private static final MutableCallSite GREETING_SITE = site(MemorySegment.class);
-        private static final MutableCallSite UPDATE_SITE = site(void.class, MemorySegment.class);
-        private static final MutableCallSite[] SITES =
-                {ABI_VERSION_SITE, FOO_SITE, BAR_SITE, GREETING_SITE, UPDATE_SITE};
-        static final MethodHandle ABI_VERSION = ABI_VERSION_SITE.dynamicInvoker();  // int32_t abi_version(void);
-        static final MethodHandle FOO = FOO_SITE.dynamicInvoker();                  // int32_t foo(void);
-        static final MethodHandle BAR = BAR_SITE.dynamicInvoker();                  // int32_t bar(void);
-        static final MethodHandle GREETING = GREETING_SITE.dynamicInvoker();        // const char *greeting(void);
-        static final MethodHandle UPDATE = UPDATE_SITE.dynamicInvoker();            // void update(hotlib_state *state);
-
-        private static ForGood bound;  // the version the sites call, or null; guarded by ForGood.class
+        private static final ForGoodSites SITES = new ForGoodSites(
+                MethodType.methodType(int.class), MethodType.methodType(int.class), MethodType.methodType(int.class),
+                MethodType.methodType(MemorySegment.class), MethodType.methodType(void.class, MemorySegment.class));
+        static final MethodHandle ABI_VERSION = SITES.invoker(0);  // int32_t abi_version(void);
+        static final MethodHandle FOO = SITES.invoker(1);          // int32_t foo(void);
+        static final MethodHandle BAR = SITES.invoker(2);          // int32_t bar(void);
+        static final MethodHandle GREETING = SITES.invoker(3);     // const char *greeting(void);
+        static final MethodHandle UPDATE = SITES.invoker(4);       // void update(hotlib_state *state);
 
         private final FfmHotlib version;
+        private final Object claim;  // what holds the sites for this version
         private final boolean hasBar;
-        private boolean closed;  // a plain field, as in FfmHotlib: after close this guest's calls throw
+        // A plain field, as in FfmHotlib: after close this guest's calls throw, even once the sites call another.
+        private boolean closed;
 
-        private ForGood(FfmHotlib version) {
+        private ForGood(FfmHotlib version, Object claim) {
             this.version = version;
+            this.claim = claim;
             this.hasBar = !version.bar.equals(MemorySegment.NULL);
         }
 
-        static synchronized ForGood bind(Path file) throws LoadException {
-            if (bound != null) {
-                throw new LoadException("release mode binds one version for the program's life, and "
-                        + bound.version.file + " is still bound: close its host before loading another");
-            }
-            FfmHotlib version = load(file);
-            ForGood guest = new ForGood(version);
+        static ForGood bind(Path file) throws LoadException {
+            Object claim = SITES.claim(file);  // refused while another version is bound
+            FfmHotlib version;
             try {
-                ABI_VERSION_SITE.setTarget(downcall(version.abiVersion, FunctionDescriptor.of(JAVA_INT)));
-                FOO_SITE.setTarget(downcall(version.foo, FunctionDescriptor.of(JAVA_INT)));
-                if (guest.hasBar) {
-                    BAR_SITE.setTarget(downcall(version.bar, FunctionDescriptor.of(JAVA_INT)));
-                }
-                GREETING_SITE.setTarget(downcall(version.greeting, FunctionDescriptor.of(ADDRESS)));
-                UPDATE_SITE.setTarget(downcall(version.update, FunctionDescriptor.ofVoid(ADDRESS)));
-                MutableCallSite.syncAll(SITES);
+                version = load(file);
+            } catch (LoadException | RuntimeException | Error e) {
+                SITES.release(claim);
+                throw e;
+            }
+            ForGood guest = new ForGood(version, claim);
+            try {
+                SITES.bind(claim, downcall(version.abiVersion, FunctionDescriptor.of(JAVA_INT)),
+                        downcall(version.foo, FunctionDescriptor.of(JAVA_INT)),
+                        guest.hasBar ? downcall(version.bar, FunctionDescriptor.of(JAVA_INT)) : null,
+                        downcall(version.greeting, FunctionDescriptor.of(ADDRESS)),
+                        downcall(version.update, FunctionDescriptor.ofVoid(ADDRESS)));
             } catch (RuntimeException | Error e) {
-                unbindAll();
+                SITES.release(claim);
                 version.close();
                 throw e;
             }
-            bound = guest;
             return guest;
-        }
-
-        /** Points every site at a target that throws IllegalStateException, for every thread. */
-        private static void unbindAll() {
-            for (MutableCallSite site : SITES) {
-                site.setTarget(unbound(site.type()));
-            }
-            MutableCallSite.syncAll(SITES);
         }
 
         /** A handle bound to the function at {@code address}, which the pins and this guest keep mapped. */
@@ -422,17 +404,11 @@ public final class FfmHotlib implements Guest<FfmState> {
         /** Retargets the sites to throw, then dlclose()s: a later version may be bound. */
         @Override
         public void close() {
-            synchronized (ForGood.class) {
-                if (closed) {
-                    return;
-                }
+            if (!closed) {
                 closed = true;
-                if (bound == this) {
-                    unbindAll();
-                    bound = null;
-                }
+                SITES.release(claim);
+                version.close();
             }
-            version.close();
         }
 
         @Override
@@ -444,32 +420,6 @@ public final class FfmHotlib implements Guest<FfmState> {
             if (closed) {
                 throw new IllegalStateException("version " + version.file + " was unloaded");
             }
-        }
-
-        private static MutableCallSite site(Class<?> returns, Class<?>... parameters) {
-            MethodType type = MethodType.methodType(returns, parameters);
-            return new MutableCallSite(unbound(type));
-        }
-
-        /** A target of {@code type} that throws IllegalStateException: no version is bound. */
-        private static MethodHandle unbound(MethodType type) {
-            MethodHandle thrower = MethodHandles.throwException(type.returnType(), IllegalStateException.class);
-            return MethodHandles.foldArguments(
-                    MethodHandles.dropArguments(thrower, 1, type.parameterList()), UNBOUND_ERROR);
-        }
-
-        private static MethodHandle unboundError() {
-            try {
-                return MethodHandles.lookup().findStatic(ForGood.class, "unboundError",
-                        MethodType.methodType(IllegalStateException.class, String.class))
-                        .bindTo("no version of the library is bound for good (release mode): it was unloaded");
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private static IllegalStateException unboundError(String message) {
-            return new IllegalStateException(message);
         }
     }
 }

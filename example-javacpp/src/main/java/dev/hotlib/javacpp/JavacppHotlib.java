@@ -1,6 +1,7 @@
 package dev.hotlib.javacpp;
 
 import dev.hotlib.core.Abi;
+import dev.hotlib.core.ForGoodSites;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LoadException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,8 @@ public final class JavacppHotlib implements Guest<JavacppState> {
     // 1. The binding: hotlib.h's functions, each a FunctionPointer type and a dlsym() cast to it. JavaCPP's
     //    generator processes the classes the plugin names (this one, in example-javacpp/pom.xml) and the
     //    Pointer types nested in them; the JNI library is named after this file.
-    @Platform(value = {"linux", "macosx"}, include = {"<dlfcn.h>", "hotlib.h"}, library = "jniJavacppHotlib")
+    @Platform(value = {"linux", "macosx"}, include = {"<dlfcn.h>", "hotlib.h", "hotlib_for_good.h"},
+            library = "jniJavacppHotlib")
     static final class Binding {
         static {
             Loader.load();
@@ -83,6 +85,18 @@ public final class JavacppHotlib implements Guest<JavacppState> {
         @Name("(void (*)(hotlib_state *))dlsym")
         static native Update update(Pointer handle, String name);
 
+        // Release mode (ForGood): static natives, each a plain C call through a process-wide function pointer that
+        // bindForGood() takes from one version, as JavaCPP's static binding is a plain C call into a linked library.
+        // src/main/cpp/hotlib_for_good.h declares them.
+        @Name("hotlib_for_good_bind") static native void bindForGood(Pointer handle);
+        @Name("hotlib_for_good_unbind") static native void unbindForGood();
+        @Name("hotlib_for_good_abi_version") static native int abiVersionForGood();  // int32_t abi_version(void);
+        @Name("hotlib_for_good_foo") static native int fooForGood();                 // int32_t foo(void);
+        @Name("hotlib_for_good_bar") static native int barForGood();                 // int32_t bar(void);
+        @Name("hotlib_for_good_greeting")                                            // const char *greeting(void);
+        static native @Cast("const char *") BytePointer greetingForGood();
+        @Name("hotlib_for_good_update") static native void updateForGood(JavacppState state); // void update(hotlib_state *);
+
         // <dlfcn.h>
         static native Pointer dlopen(String file, int mode);          // void *dlopen(const char *file, int mode);
         static native Pointer dlsym(Pointer handle, String name);     // void *dlsym(void *handle, const char *name);
@@ -121,13 +135,11 @@ public final class JavacppHotlib implements Guest<JavacppState> {
     }
 
     /**
-     * For release mode: {@link #load} itself. JavaCPP's static binding is a static native in a JNI library
-     * linked against the library at build time, which a library chosen at run time cannot have; a call through
-     * this version's typed FunctionPointer, itself a JNI call, measured 1.08x to 1.2x it through a release-mode
-     * pin (noise included). Binding for good would mean generating and compiling a JNI library at load.
+     * {@link #load}, then binds each function for good, for release mode: see {@link ForGood}. One version at a
+     * time: while one is bound, another is refused with a LoadException that says so.
      */
-    public static JavacppHotlib loadForGood(Path file) throws LoadException {
-        return load(file);
+    public static Guest<JavacppState> loadForGood(Path file) throws LoadException {
+        return ForGood.bind(file);
     }
 
     private JavacppHotlib(Path file, Pointer library) throws LoadException {
@@ -231,5 +243,127 @@ public final class JavacppHotlib implements Guest<JavacppState> {
             return "the loader gave no reason";
         }
         return text.startsWith(file + ": ") ? text.substring(file.toString().length() + 2) : text;
+    }
+
+    // 5. Release mode: one version, bound for good.
+
+    /**
+     * The version of release mode, which nothing replaces. JavaCPP's static binding is a static native in a JNI
+     * library linked against the library at build time; {@link #load}'s calls go through a FunctionPointer
+     * object, whose native reads its address from a Java field at each call. This version's calls are static
+     * natives of {@link Binding} that call through C function pointers, set from this version's handle (see
+     * hotlib_for_good.h): one version at a time, since the pointers are process-wide, and at close they are
+     * pointed back at a refusal before dlclose().
+     */
+    static final class ForGood implements Guest<JavacppState> {
+        private static final ForGoodSites CLAIM = new ForGoodSites();  // no sites: the claim alone
+
+        private final JavacppHotlib version;
+        private final Object claim;  // what holds the function pointers for this version
+        // A plain field, as in JavacppHotlib: after close this guest's calls throw, even once the pointers call
+        // another version.
+        private boolean closed;
+
+        private ForGood(JavacppHotlib version, Object claim) {
+            this.version = version;
+            this.claim = claim;
+        }
+
+        static ForGood bind(Path file) throws LoadException {
+            Object claim = CLAIM.claim(file);  // refused while another version is bound
+            JavacppHotlib version;
+            try {
+                version = load(file);  // it checked every required symbol
+            } catch (LoadException | RuntimeException | Error e) {
+                CLAIM.release(claim);
+                throw e;
+            }
+            Binding.bindForGood(version.library);
+            return new ForGood(version, claim);
+        }
+
+        @Override
+        public int abiVersion() {
+            checkOpen();
+            try {
+                return Binding.abiVersionForGood();
+            } catch (RuntimeException e) {
+                throw unbound(e);
+            }
+        }
+
+        @Override
+        public int foo() {
+            checkOpen();
+            try {
+                return Binding.fooForGood();
+            } catch (RuntimeException e) {
+                throw unbound(e);
+            }
+        }
+
+        @Override
+        public OptionalInt bar() {
+            checkOpen();
+            if (version.bar == null) {
+                return OptionalInt.empty();
+            }
+            try {
+                return OptionalInt.of(Binding.barForGood());
+            } catch (RuntimeException e) {
+                throw unbound(e);
+            }
+        }
+
+        @Override
+        public Optional<String> greeting() {
+            checkOpen();
+            BytePointer text;
+            try {
+                text = Binding.greetingForGood();  // null when C returned NULL
+            } catch (RuntimeException e) {
+                throw unbound(e);
+            }
+            return text == null ? Optional.empty() : Optional.of(text.getString(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void update(JavacppState state) {
+            checkOpen();
+            if (state.isNull()) {  // freed: JavaCPP would pass NULL, and update() would crash the JVM
+                throw new IllegalStateException("the state was freed");
+            }
+            try {
+                Binding.updateForGood(state);
+            } catch (RuntimeException e) {
+                throw unbound(e);
+            }
+        }
+
+        /** Points the functions back at the refusal, then dlclose()s: a later version may be bound. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                CLAIM.release(claim, Binding::unbindForGood);
+                version.close();
+            }
+        }
+
+        @Override
+        public boolean stillLoaded() {
+            return version.stillLoaded();
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("version " + version.file + " was unloaded");
+            }
+        }
+
+        /** hotlib_for_good.h's refusal, which JavaCPP rethrew as a RuntimeException, as the one policy says. */
+        private static IllegalStateException unbound(RuntimeException e) {
+            return e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+        }
     }
 }

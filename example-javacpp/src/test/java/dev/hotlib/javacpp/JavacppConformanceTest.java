@@ -11,6 +11,12 @@ class JavacppConformanceTest extends ConformanceSuite<JavacppState> {
         return new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load, JavacppHotlib::loadForGood);
     }
 
+    /** loadForGood binds into process-wide function pointers: one version at a time. */
+    @Override
+    public boolean bindsOneVersionForGoodAtATime() {
+        return true;
+    }
+
     @Override
     protected Class<?> mainClass() {
         return Main.class;

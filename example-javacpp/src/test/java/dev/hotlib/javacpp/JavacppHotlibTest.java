@@ -99,6 +99,31 @@ class JavacppHotlibTest {
         assertEquals(List.of(), Natives.mappingsOf(file), "unmapped, and not mapped again by the question");
     }
 
+    /**
+     * Release mode's function pointers, called past ForGood's own check (as a call racing the close would be):
+     * before a version is bound and after it is unloaded they refuse with an exception, never a jump into
+     * unmapped code; while bound they call the version, bar() included.
+     */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void releaseModesFunctionPointersRefuseWhenNoVersionIsBound(Lang lang) throws Exception {
+        Path file = copyOf(lang, "v2");
+        RuntimeException before = assertThrows(RuntimeException.class, JavacppHotlib.Binding::fooForGood);
+        assertTrue(before.getMessage().contains("no version of the library is bound"), before.getMessage());
+        var guest = JavacppHotlib.loadForGood(file);
+        try {
+            assertEquals(2, JavacppHotlib.Binding.fooForGood());
+            assertEquals(20, JavacppHotlib.Binding.barForGood());
+        } finally {
+            guest.close();
+        }
+        assertEquals(List.of(), Natives.mappingsOf(file), "unloaded");
+        assertThrows(RuntimeException.class, JavacppHotlib.Binding::fooForGood);
+        assertThrows(RuntimeException.class, JavacppHotlib.Binding::greetingForGood);
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, guest::foo);
+        assertTrue(thrown.getMessage().contains("was unloaded"), thrown.getMessage());
+    }
+
     /** A private copy of a variant, at a path no other test loads. */
     private Path copyOf(Lang lang, String variant) throws IOException {
         return Files.copy(Natives.variant(lang, variant), dir.resolve(System.mapLibraryName(variant)));

@@ -2,8 +2,12 @@ package dev.hotlib.jnr;
 
 import com.kenai.jffi.Library;
 import dev.hotlib.core.Abi;
+import dev.hotlib.core.ForGoodSites;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LoadException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -91,13 +95,11 @@ public final class JnrHotlib implements Guest<JnrState> {
     }
 
     /**
-     * For release mode: {@link #load} itself. jnr-ffi's static binding is the very class jnr-ffi generates here,
-     * held in a static final field instead of this version's field; a call through a release-mode pin measured
-     * 1.04x to 1.09x it, within the noise of the ~10 ns call and the checks included, so binding for good has
-     * nothing measurable to win, and keeping one path keeps release mode's version unloadable at close.
+     * {@link #load}, then binds each function for good, for release mode: see {@link ForGood}. One version at a
+     * time: while one is bound, another is refused with a LoadException that says so.
      */
-    public static JnrHotlib loadForGood(Path file) throws LoadException {
-        return load(file);
+    public static Guest<JnrState> loadForGood(Path file) throws LoadException {
+        return ForGood.bind(file);
     }
 
     /** Not jnr-ffi's probe: it binds a missing function to a stub that throws "unknown" only when called. */
@@ -194,5 +196,149 @@ public final class JnrHotlib implements Guest<JnrState> {
 
     private static String withoutPath(String message, Path file) {
         return message.startsWith(file + ": ") ? message.substring(file.toString().length() + 2) : message;
+    }
+
+    // 5. Release mode: one version, bound for good.
+
+    /**
+     * The version of release mode, which nothing replaces. jnr-ffi's static binding is its generated class held
+     * in a static final field, a constant the JIT inlines through; this version's instance sits in a field. So
+     * each function, bound to that instance, is the target of a process-wide call site whose invoker is a static
+     * final handle, which the JIT inlines likewise (see {@link ForGoodSites}: one version at a time; at close
+     * the sites throw IllegalStateException before dlclose()).
+     */
+    static final class ForGood implements Guest<JnrState> {
+        private static final ForGoodSites SITES = new ForGoodSites(
+                MethodType.methodType(int.class), MethodType.methodType(int.class), MethodType.methodType(int.class),
+                MethodType.methodType(String.class), MethodType.methodType(void.class, JnrState.class));
+        static final MethodHandle ABI_VERSION = SITES.invoker(0);  // int32_t abi_version(void);
+        static final MethodHandle FOO = SITES.invoker(1);          // int32_t foo(void);
+        static final MethodHandle BAR = SITES.invoker(2);          // int32_t bar(void);
+        static final MethodHandle GREETING = SITES.invoker(3);     // const char *greeting(void);
+        static final MethodHandle UPDATE = SITES.invoker(4);       // void update(hotlib_state *state);
+
+        private final JnrHotlib version;
+        private final Object claim;  // what holds the sites for this version
+        // A plain field, as in JnrHotlib: after close this guest's calls throw, even once the sites call another.
+        private boolean closed;
+
+        private ForGood(JnrHotlib version, Object claim) {
+            this.version = version;
+            this.claim = claim;
+        }
+
+        static ForGood bind(Path file) throws LoadException {
+            Object claim = SITES.claim(file);  // refused while another version is bound
+            JnrHotlib version;
+            try {
+                version = load(file);
+            } catch (LoadException | RuntimeException | Error e) {
+                SITES.release(claim);
+                throw e;
+            }
+            try {
+                SITES.bind(claim, bound(version, "abi_version", SITES.invoker(0).type()),
+                        bound(version, "foo", SITES.invoker(1).type()),
+                        version.hasBar ? bound(version, "bar", SITES.invoker(2).type()) : null,
+                        bound(version, "greeting", SITES.invoker(3).type()),
+                        bound(version, "update", SITES.invoker(4).type()));
+            } catch (RuntimeException | Error e) {
+                SITES.release(claim);
+                version.close();
+                throw e;
+            }
+            return new ForGood(version, claim);
+        }
+
+        /** {@code Binding.name}, bound to this version's instance of it: a constant receiver, once inlined. */
+        private static MethodHandle bound(JnrHotlib version, String name, MethodType type) {
+            try {
+                return MethodHandles.publicLookup().findVirtual(Binding.class, name, type).bindTo(version.binding);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("hotlib.h's " + name + "() is not in JnrHotlib.Binding", e);
+            }
+        }
+
+        @Override
+        public int abiVersion() {
+            checkOpen();
+            try {
+                return (int) ABI_VERSION.invokeExact();
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public int foo() {
+            checkOpen();
+            try {
+                return (int) FOO.invokeExact();
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public OptionalInt bar() {
+            checkOpen();
+            if (!version.hasBar) {
+                return OptionalInt.empty();
+            }
+            try {
+                return OptionalInt.of((int) BAR.invokeExact());
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public Optional<String> greeting() {
+            checkOpen();
+            try {
+                return Optional.ofNullable((String) GREETING.invokeExact());
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public void update(JnrState state) {
+            checkOpen();
+            try {
+                UPDATE.invokeExact(state);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        /** Retargets the sites to throw, then dlclose()s: a later version may be bound. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                SITES.release(claim);
+                version.close();
+            }
+        }
+
+        @Override
+        public boolean stillLoaded() {
+            return version.stillLoaded();
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("version " + version.file + " was unloaded");
+            }
+        }
+
+        /** What a call threw, as is: the bound methods declare no checked exception. */
+        private static RuntimeException failed(Throwable t) {
+            if (t instanceof Error e) {
+                throw e;
+            }
+            return t instanceof RuntimeException e ? e : new IllegalStateException(t);
+        }
     }
 }

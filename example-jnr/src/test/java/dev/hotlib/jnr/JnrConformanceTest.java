@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hotlib.core.Backend;
 import dev.hotlib.core.ConformanceSuite;
+import dev.hotlib.core.Guest;
 import dev.hotlib.core.LoadException;
 import dev.hotlib.core.Natives;
 import dev.hotlib.core.Natives.Lang;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,6 +36,12 @@ class JnrConformanceTest extends ConformanceSuite<JnrState> {
     @Override
     public Backend<JnrState> backend() {
         return new Backend<>("JNR-FFI", JnrState::new, JnrHotlib::load, JnrHotlib::loadForGood);
+    }
+
+    /** loadForGood binds into process-wide constants: one version at a time. */
+    @Override
+    public boolean bindsOneVersionForGoodAtATime() {
+        return true;
     }
 
     @Override
@@ -175,5 +183,28 @@ class JnrConformanceTest extends ConformanceSuite<JnrState> {
             fail("System.gc() did not collect: is -XX:+DisableExplicitGC set?");
         }
         Thread.sleep(100);  // cleaning actions run on the cleaners' own threads, once the collection queued them
+    }
+
+    /**
+     * Release mode's call sites, called past ForGood's own check (as a call racing the close would be): before
+     * a version is bound and after it is unloaded they throw IllegalStateException, never jump into unmapped
+     * code; while bound they call the version.
+     */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void releaseModesCallSitesThrowWhenNoVersionIsBound(Lang lang, @TempDir Path dir) throws Throwable {
+        Path file = Files.copy(Natives.variant(lang, "v2"), dir.resolve(System.mapLibraryName("v2")));
+        assertThrows(IllegalStateException.class, () -> { int unused = (int) JnrHotlib.ForGood.FOO.invokeExact(); });
+        Guest<JnrState> guest = JnrHotlib.loadForGood(file);
+        try {
+            assertEquals(2, (int) JnrHotlib.ForGood.FOO.invokeExact());
+            assertEquals(20, (int) JnrHotlib.ForGood.BAR.invokeExact());
+        } finally {
+            guest.close();
+        }
+        assertEquals(List.of(), Natives.mappingsOf(file), "unloaded");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> { int unused = (int) JnrHotlib.ForGood.FOO.invokeExact(); });
+        assertTrue(thrown.getMessage().contains("no version of the library is bound"), thrown.getMessage());
     }
 }
