@@ -11,7 +11,7 @@
 #include "hotlib.h"
 
 // What the pointers call when no version is bound: a C++ exception, which JavaCPP rethrows as a Java
-// RuntimeException, and ForGood as an IllegalStateException. Never a jump into an unmapped library.
+// RuntimeException. Never a jump into an unmapped library.
 static void hotlib_for_good_refuse() {
     throw std::logic_error("no version of the library is bound for good (release mode): it was unloaded");
 }

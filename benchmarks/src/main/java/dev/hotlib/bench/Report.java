@@ -221,7 +221,7 @@ public final class Report {
                     fastestStatic(b), "static binding", 1.05));
         }
         for (String design : designs()) {  // the other designs measured for the goals above, without a goal
-            String backend = design.startsWith("Ffm") ? "FFM" : "JNA";
+            String backend = designBackend(design);
             goals.add(new Goal("design: " + design.substring(design.indexOf('.') + 1), backend,
                     result(design + "_foo").cpu(), "ns", fastestStatic(backend), "static binding", Double.NaN));
         }
@@ -339,7 +339,7 @@ public final class Report {
         }
         for (String design : designs()) {
             Call call = result(design + "_foo");
-            md.append("| ").append(design.startsWith("Ffm") ? "FFM" : "JNA").append(" design | ")
+            md.append("| ").append(designBackend(design)).append(" design | ")
                     .append(design.substring(design.indexOf('.') + 1)).append(" | ").append(fmt(call.score()))
                     .append(" ± ").append(fmt(call.error())).append(" | ").append(fmt(call.cpu())).append(" |\n");
         }
@@ -354,11 +354,16 @@ public final class Report {
         md.append('\n');
     }
 
-    /** Bindings measured only to compare designs (FfmDesigns, JnaDesigns), if this run has them. */
+    /** The backend a design benchmark belongs to, by its class: "FfmDesigns.bound" is FFM's. */
+    private static String designBackend(String design) {
+        return design.startsWith("Ffm") ? "FFM" : design.startsWith("Javacpp") ? "JavaCPP" : "JNA";
+    }
+
+    /** Bindings measured only to compare designs (FfmDesigns, JnaDesigns, JavacppDesigns), if this run has them. */
     private List<String> designs() {
         List<String> names = new ArrayList<>();
         for (String key : jmh.keySet()) {
-            if (key.matches("(Ffm|Jna)Designs\\..*_foo")) {
+            if (key.matches("(Ffm|Jna|Javacpp)Designs\\..*_foo")) {
                 names.add(key.substring(0, key.length() - "_foo".length()));
             }
         }

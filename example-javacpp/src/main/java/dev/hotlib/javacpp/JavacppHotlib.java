@@ -253,7 +253,9 @@ public final class JavacppHotlib implements Guest<JavacppState> {
      * object, whose native reads its address from a Java field at each call. This version's calls are static
      * natives of {@link Binding} that call through C function pointers, set from this version's handle (see
      * hotlib_for_good.h): one version at a time, since the pointers are process-wide, and at close they are
-     * pointed back at a refusal before dlclose().
+     * pointed back at a refusal before dlclose(), which a call that got past this version's check meets as
+     * JavaCPP's RuntimeException. No try/catch around the natives to turn it into an IllegalStateException: a
+     * handler around a JNI call costs more than the checks (benchmarks' JavacppDesigns).
      */
     static final class ForGood implements Guest<JavacppState> {
         private static final ForGoodSites CLAIM = new ForGoodSites();  // no sites: the claim alone
@@ -285,21 +287,13 @@ public final class JavacppHotlib implements Guest<JavacppState> {
         @Override
         public int abiVersion() {
             checkOpen();
-            try {
-                return Binding.abiVersionForGood();
-            } catch (RuntimeException e) {
-                throw unbound(e);
-            }
+            return Binding.abiVersionForGood();
         }
 
         @Override
         public int foo() {
             checkOpen();
-            try {
-                return Binding.fooForGood();
-            } catch (RuntimeException e) {
-                throw unbound(e);
-            }
+            return Binding.fooForGood();
         }
 
         @Override
@@ -308,22 +302,13 @@ public final class JavacppHotlib implements Guest<JavacppState> {
             if (version.bar == null) {
                 return OptionalInt.empty();
             }
-            try {
-                return OptionalInt.of(Binding.barForGood());
-            } catch (RuntimeException e) {
-                throw unbound(e);
-            }
+            return OptionalInt.of(Binding.barForGood());
         }
 
         @Override
         public Optional<String> greeting() {
             checkOpen();
-            BytePointer text;
-            try {
-                text = Binding.greetingForGood();  // null when C returned NULL
-            } catch (RuntimeException e) {
-                throw unbound(e);
-            }
+            BytePointer text = Binding.greetingForGood();  // null when C returned NULL
             return text == null ? Optional.empty() : Optional.of(text.getString(StandardCharsets.UTF_8));
         }
 
@@ -333,11 +318,7 @@ public final class JavacppHotlib implements Guest<JavacppState> {
             if (state.isNull()) {  // freed: JavaCPP would pass NULL, and update() would crash the JVM
                 throw new IllegalStateException("the state was freed");
             }
-            try {
-                Binding.updateForGood(state);
-            } catch (RuntimeException e) {
-                throw unbound(e);
-            }
+            Binding.updateForGood(state);
         }
 
         /** Points the functions back at the refusal, then dlclose()s: a later version may be bound. */
@@ -359,11 +340,6 @@ public final class JavacppHotlib implements Guest<JavacppState> {
             if (closed) {
                 throw new IllegalStateException("version " + version.file + " was unloaded");
             }
-        }
-
-        /** hotlib_for_good.h's refusal, which JavaCPP rethrew as a RuntimeException, as the one policy says. */
-        private static IllegalStateException unbound(RuntimeException e) {
-            return e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
         }
     }
 }

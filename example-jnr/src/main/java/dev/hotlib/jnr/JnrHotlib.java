@@ -201,25 +201,21 @@ public final class JnrHotlib implements Guest<JnrState> {
     // 5. Release mode: one version, bound for good.
 
     /**
-     * The version of release mode, which nothing replaces. jnr-ffi's static binding is its generated class held
-     * in a static final field, a constant the JIT inlines through; this version's instance sits in a field. So
-     * each function, bound to that instance, is the target of a process-wide call site whose invoker is a static
-     * final handle, which the JIT inlines likewise (see {@link ForGoodSites}: one version at a time; at close
-     * the sites throw IllegalStateException before dlclose()).
+     * The version of release mode, which nothing replaces. jnr-ffi's static binding is its generated class's
+     * instance held in a static final field, a constant: the JIT calls its native methods as it calls a static
+     * method's. This version's instance is the constant target of a process-wide call site instead, whose
+     * invoker is a static final handle (see {@link ForGoodSites}: one version at a time; at close the site
+     * throws IllegalStateException before dlclose()). The site hands out the instance and the call is made
+     * outside the handle's try/catch: a handler around a JNI call costs more than the checks (benchmarks'
+     * JavacppDesigns).
      */
     static final class ForGood implements Guest<JnrState> {
-        private static final ForGoodSites SITES = new ForGoodSites(
-                MethodType.methodType(int.class), MethodType.methodType(int.class), MethodType.methodType(int.class),
-                MethodType.methodType(String.class), MethodType.methodType(void.class, JnrState.class));
-        static final MethodHandle ABI_VERSION = SITES.invoker(0);  // int32_t abi_version(void);
-        static final MethodHandle FOO = SITES.invoker(1);          // int32_t foo(void);
-        static final MethodHandle BAR = SITES.invoker(2);          // int32_t bar(void);
-        static final MethodHandle GREETING = SITES.invoker(3);     // const char *greeting(void);
-        static final MethodHandle UPDATE = SITES.invoker(4);       // void update(hotlib_state *state);
+        private static final ForGoodSites SITES = new ForGoodSites(MethodType.methodType(Binding.class));
+        private static final MethodHandle BINDING = SITES.invoker(0);  // the bound version's Binding
 
         private final JnrHotlib version;
-        private final Object claim;  // what holds the sites for this version
-        // A plain field, as in JnrHotlib: after close this guest's calls throw, even once the sites call another.
+        private final Object claim;  // what holds the site for this version
+        // A plain field, as in JnrHotlib: after close this guest's calls throw, even once the site holds another.
         private boolean closed;
 
         private ForGood(JnrHotlib version, Object claim) {
@@ -236,83 +232,52 @@ public final class JnrHotlib implements Guest<JnrState> {
                 SITES.release(claim);
                 throw e;
             }
-            try {
-                SITES.bind(claim, bound(version, "abi_version", SITES.invoker(0).type()),
-                        bound(version, "foo", SITES.invoker(1).type()),
-                        version.hasBar ? bound(version, "bar", SITES.invoker(2).type()) : null,
-                        bound(version, "greeting", SITES.invoker(3).type()),
-                        bound(version, "update", SITES.invoker(4).type()));
-            } catch (RuntimeException | Error e) {
-                SITES.release(claim);
-                version.close();
-                throw e;
-            }
+            SITES.bind(claim, MethodHandles.constant(Binding.class, version.binding));
             return new ForGood(version, claim);
         }
 
-        /** {@code Binding.name}, bound to this version's instance of it: a constant receiver, once inlined. */
-        private static MethodHandle bound(JnrHotlib version, String name, MethodType type) {
+        /** The bound version's Binding, a constant once compiled; throws IllegalStateException when none is. */
+        static Binding binding() {
             try {
-                return MethodHandles.publicLookup().findVirtual(Binding.class, name, type).bindTo(version.binding);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("hotlib.h's " + name + "() is not in JnrHotlib.Binding", e);
+                return (Binding) BINDING.invokeExact();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
             }
         }
 
         @Override
         public int abiVersion() {
             checkOpen();
-            try {
-                return (int) ABI_VERSION.invokeExact();
-            } catch (Throwable t) {
-                throw failed(t);
-            }
+            return binding().abi_version();
         }
 
         @Override
         public int foo() {
             checkOpen();
-            try {
-                return (int) FOO.invokeExact();
-            } catch (Throwable t) {
-                throw failed(t);
-            }
+            return binding().foo();
         }
 
         @Override
         public OptionalInt bar() {
             checkOpen();
-            if (!version.hasBar) {
-                return OptionalInt.empty();
-            }
-            try {
-                return OptionalInt.of((int) BAR.invokeExact());
-            } catch (Throwable t) {
-                throw failed(t);
-            }
+            return version.hasBar ? OptionalInt.of(binding().bar()) : OptionalInt.empty();
         }
 
         @Override
         public Optional<String> greeting() {
             checkOpen();
-            try {
-                return Optional.ofNullable((String) GREETING.invokeExact());
-            } catch (Throwable t) {
-                throw failed(t);
-            }
+            return Optional.ofNullable(binding().greeting());
         }
 
         @Override
         public void update(JnrState state) {
             checkOpen();
-            try {
-                UPDATE.invokeExact(state);
-            } catch (Throwable t) {
-                throw failed(t);
-            }
+            binding().update(state);
         }
 
-        /** Retargets the sites to throw, then dlclose()s: a later version may be bound. */
+        /** Retargets the site to throw, then dlclose()s: a later version may be bound. */
         @Override
         public void close() {
             if (!closed) {
@@ -331,14 +296,6 @@ public final class JnrHotlib implements Guest<JnrState> {
             if (closed) {
                 throw new IllegalStateException("version " + version.file + " was unloaded");
             }
-        }
-
-        /** What a call threw, as is: the bound methods declare no checked exception. */
-        private static RuntimeException failed(Throwable t) {
-            if (t instanceof Error e) {
-                throw e;
-            }
-            return t instanceof RuntimeException e ? e : new IllegalStateException(t);
         }
     }
 }

@@ -186,25 +186,24 @@ class JnrConformanceTest extends ConformanceSuite<JnrState> {
     }
 
     /**
-     * Release mode's call sites, called past ForGood's own check (as a call racing the close would be): before
-     * a version is bound and after it is unloaded they throw IllegalStateException, never jump into unmapped
-     * code; while bound they call the version.
+     * Release mode's call site, called past ForGood's own check (as a call racing the close would be): before a
+     * version is bound and after it is unloaded it throws IllegalStateException, never hands out a binding of
+     * unmapped code; while bound it hands out the version's.
      */
     @ParameterizedTest
     @EnumSource(Lang.class)
     void releaseModesCallSitesThrowWhenNoVersionIsBound(Lang lang, @TempDir Path dir) throws Throwable {
         Path file = Files.copy(Natives.variant(lang, "v2"), dir.resolve(System.mapLibraryName("v2")));
-        assertThrows(IllegalStateException.class, () -> { int unused = (int) JnrHotlib.ForGood.FOO.invokeExact(); });
+        assertThrows(IllegalStateException.class, JnrHotlib.ForGood::binding);
         Guest<JnrState> guest = JnrHotlib.loadForGood(file);
         try {
-            assertEquals(2, (int) JnrHotlib.ForGood.FOO.invokeExact());
-            assertEquals(20, (int) JnrHotlib.ForGood.BAR.invokeExact());
+            assertEquals(2, JnrHotlib.ForGood.binding().foo());
+            assertEquals(20, JnrHotlib.ForGood.binding().bar());
         } finally {
             guest.close();
         }
         assertEquals(List.of(), Natives.mappingsOf(file), "unloaded");
-        IllegalStateException thrown = assertThrows(IllegalStateException.class,
-                () -> { int unused = (int) JnrHotlib.ForGood.FOO.invokeExact(); });
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, JnrHotlib.ForGood::binding);
         assertTrue(thrown.getMessage().contains("no version of the library is bound"), thrown.getMessage());
     }
 }
