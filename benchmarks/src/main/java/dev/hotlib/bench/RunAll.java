@@ -62,7 +62,8 @@ public final class RunAll {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<RunResult> results = new ArrayList<>();
         results.addAll(run(new OptionsBuilder()
-                .include(both(only, "\\.(Baseline|FfmCalls|FfmDesigns|JnaCalls|JnaDesigns|JnrCalls|JavacppCalls|JavacppDesigns)\\."))
+                .include(both(only,
+                        "\\.(Baseline|FfmCalls|FfmDesigns|JnaCalls|JnaDesigns|JnrCalls|JavacppCalls|JavacppDesigns)\\."))
                 .forks(mode.forks())
                 .warmupIterations(mode.callWarmups()).warmupTime(TimeValue.milliseconds(mode.callWarmupMs()))
                 .measurementIterations(mode.callIterations())

@@ -95,7 +95,8 @@ public final class JavacppHotlib implements Guest<JavacppState> {
         @Name("hotlib_for_good_bar") static native int barForGood();                 // int32_t bar(void);
         @Name("hotlib_for_good_greeting")                                            // const char *greeting(void);
         static native @Cast("const char *") BytePointer greetingForGood();
-        @Name("hotlib_for_good_update") static native void updateForGood(JavacppState state); // void update(hotlib_state *);
+        @Name("hotlib_for_good_update")                                              // void update(hotlib_state *state);
+        static native void updateForGood(JavacppState state);
 
         // <dlfcn.h>
         static native Pointer dlopen(String file, int mode);          // void *dlopen(const char *file, int mode);
