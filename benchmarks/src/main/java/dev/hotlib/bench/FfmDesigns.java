@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.State;
  * </ul>
  * {@code bound_} and {@code boundRelease_} call {@link Bound} through a pin of a watching and a release-mode
  * host, like FfmCalls' pinned_ and release_; {@code siteRelease_} and {@code siteUnchecked_} measure a design
- * for release mode alone, {@link Site}.
+ * for release mode alone, {@link Site}, and {@code sitePinOnly_} the same through a release host's pin without
+ * the version's closed check: what one plain field read less on the call path would give.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -174,6 +175,64 @@ public class FfmDesigns {
         }
     }
 
+    /** {@link Site} without its closed check: only the pin's check stays on the call path. */
+    static final class SitePinOnly implements Guest<FfmState> {
+        private final Site site;
+
+        SitePinOnly(Path file) {
+            site = new Site(file);
+        }
+
+        @Override
+        public int abiVersion() {
+            return site.abiVersion();
+        }
+
+        @Override
+        public int foo() {
+            try {
+                return (int) Site.FOO.invokeExact();
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        @Override
+        public OptionalInt bar() {
+            return OptionalInt.empty();
+        }
+
+        @Override
+        public Optional<String> greeting() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void update(FfmState state) {
+            throw new UnsupportedOperationException("a benchmark design: only foo() is bound");
+        }
+
+        @Override
+        public void close() {
+            site.close();
+        }
+
+        @Override
+        public boolean stillLoaded() {
+            return false;
+        }
+    }
+
+    /** Release mode over {@link SitePinOnly}. */
+    @State(Scope.Thread)
+    public static class SitePinOnlyRelease extends PinnedHost {
+        @Override
+        Host<?> open() throws Exception {
+            return Hosts.release(new Backend<>("FFM site, pin only", FfmState::new, SitePinOnly::new),
+                    Libs.library("c"));
+        }
+    }
+
     /** Release mode over {@link Site}. */
     @State(Scope.Thread)
     public static class SiteRelease extends PinnedHost {
@@ -235,6 +294,11 @@ public class FfmDesigns {
     @Benchmark
     public int siteUnchecked_foo(SiteRelease p, CpuShare cpu) throws Throwable {
         return (int) Site.FOO.invokeExact();
+    }
+
+    @Benchmark
+    public int sitePinOnly_foo(SitePinOnlyRelease p, CpuShare cpu) {
+        return p.pin.foo();
     }
 
     @Benchmark
