@@ -119,7 +119,7 @@ public class FfmDesigns {
      * field, so that the JIT inlines it as it inlines a static final handle. Every call still passes the pin's
      * check and this closed check. Only one version can be bound at a time.
      */
-    static final class Site implements Guest<FfmState> {
+    static class Site implements Guest<FfmState> {
         private static final MutableCallSite FOO_SITE = new MutableCallSite(MethodType.methodType(int.class));
         static final MethodHandle FOO = FOO_SITE.dynamicInvoker();  // int32_t foo(void);
         private final Bound bound;
@@ -176,50 +176,18 @@ public class FfmDesigns {
     }
 
     /** {@link Site} without its closed check: only the pin's check stays on the call path. */
-    static final class SitePinOnly implements Guest<FfmState> {
-        private final Site site;
-
+    static final class SitePinOnly extends Site {
         SitePinOnly(Path file) {
-            site = new Site(file);
-        }
-
-        @Override
-        public int abiVersion() {
-            return site.abiVersion();
+            super(file);
         }
 
         @Override
         public int foo() {
             try {
-                return (int) Site.FOO.invokeExact();
+                return (int) FOO.invokeExact();
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
             }
-        }
-
-        @Override
-        public OptionalInt bar() {
-            return OptionalInt.empty();
-        }
-
-        @Override
-        public Optional<String> greeting() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void update(FfmState state) {
-            throw new UnsupportedOperationException("a benchmark design: only foo() is bound");
-        }
-
-        @Override
-        public void close() {
-            site.close();
-        }
-
-        @Override
-        public boolean stillLoaded() {
-            return false;
         }
     }
 

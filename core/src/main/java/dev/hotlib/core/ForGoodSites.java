@@ -25,7 +25,7 @@ public final class ForGoodSites {
 
     /**
      * One site per function, of these types, in hotlib.h's order; each throws until bound. With no types, only
-     * the claim: one version at a time, for a backend that binds for good another way.
+     * the claim: one version at a time, for a backend that binds for good another way (JNA, JavaCPP).
      */
     public ForGoodSites(MethodType... types) {
         sites = new MutableCallSite[types.length];
@@ -74,7 +74,8 @@ public final class ForGoodSites {
 
     /**
      * {@link #release(Object)}, and {@code unbind} too, under the same lock, so that no other version's binding
-     * can come between: for a binding that is not made of these sites (JavaCPP's C function pointers).
+     * can come between: for a binding that is not made of these sites (JNA's registered natives, JavaCPP's C
+     * function pointers).
      */
     public synchronized void release(Object claim, Runnable unbind) {
         if (owner == claim) {

@@ -186,18 +186,26 @@ public final class JavacppHotlib implements Guest<JavacppState> {
     @Override
     public Optional<String> greeting() {
         checkOpen();
-        BytePointer text = greeting.call();  // null when C returned NULL
-        // The library's own bytes: copy them out while this version is mapped.
-        return text == null ? Optional.empty() : Optional.of(text.getString(StandardCharsets.UTF_8));
+        return copied(greeting.call());
     }
 
     @Override
     public void update(JavacppState state) {
         checkOpen();
-        if (state.isNull()) {  // freed: JavaCPP would pass NULL, and update() would crash the JVM
+        update.call(notFreed(state));
+    }
+
+    /** The library's own bytes, copied out while this version is mapped; empty when C returned NULL. */
+    private static Optional<String> copied(BytePointer text) {
+        return text == null ? Optional.empty() : Optional.of(text.getString(StandardCharsets.UTF_8));
+    }
+
+    /** A freed state would reach C as NULL, and update() would crash the JVM: it throws instead. */
+    private static JavacppState notFreed(JavacppState state) {
+        if (state.isNull()) {
             throw new IllegalStateException("the state was freed");
         }
-        update.call(state);
+        return state;
     }
 
     // 4. Unload.
@@ -309,17 +317,13 @@ public final class JavacppHotlib implements Guest<JavacppState> {
         @Override
         public Optional<String> greeting() {
             checkOpen();
-            BytePointer text = Binding.greetingForGood();  // null when C returned NULL
-            return text == null ? Optional.empty() : Optional.of(text.getString(StandardCharsets.UTF_8));
+            return copied(Binding.greetingForGood());
         }
 
         @Override
         public void update(JavacppState state) {
             checkOpen();
-            if (state.isNull()) {  // freed: JavaCPP would pass NULL, and update() would crash the JVM
-                throw new IllegalStateException("the state was freed");
-            }
-            Binding.updateForGood(state);
+            Binding.updateForGood(notFreed(state));
         }
 
         /** Points the functions back at the refusal, then dlclose()s: a later version may be bound. */

@@ -7,6 +7,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import dev.hotlib.core.Abi;
+import dev.hotlib.core.ForGoodSites;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LoadException;
 import java.nio.charset.StandardCharsets;
@@ -243,26 +244,26 @@ public final class JnaHotlib implements Guest<JnaState> {
             private DirectBar() {}
         }
 
-        private static ForGood bound;  // the version the natives call, or null; guarded by ForGood.class
+        private static final ForGoodSites CLAIM = new ForGoodSites();  // no sites: the claim alone
 
         private final Path file;
         private final NativeLibrary library;
+        private final Object claim;  // what holds the natives for this version
         private final boolean hasBar;
         private boolean closed;  // a plain field, as in JnaHotlib: after close this guest's calls throw
 
-        private ForGood(Path file, NativeLibrary library, boolean hasBar) {
+        private ForGood(Path file, NativeLibrary library, Object claim, boolean hasBar) {
             this.file = file;
             this.library = library;
+            this.claim = claim;
             this.hasBar = hasBar;
         }
 
-        static synchronized ForGood bind(Path file) throws LoadException {
-            if (bound != null) {
-                throw new LoadException("release mode binds one version for the program's life, and "
-                        + bound.file + " is still bound: close its host before loading another");
-            }
-            NativeLibrary library = open(file);
+        static ForGood bind(Path file) throws LoadException {
+            Object claim = CLAIM.claim(file);  // refused while another version is bound
+            NativeLibrary library = null;
             try {
+                library = open(file);
                 for (String symbol : Abi.REQUIRED_SYMBOLS) {
                     if (!exports(library, symbol)) {
                         throw LoadException.missingSymbol(symbol);
@@ -273,11 +274,12 @@ public final class JnaHotlib implements Guest<JnaState> {
                 if (hasBar) {
                     Native.register(DirectBar.class, library);
                 }
-                bound = new ForGood(file, library, hasBar);
-                return bound;
+                return new ForGood(file, library, claim, hasBar);
             } catch (LoadException | RuntimeException | Error e) {
-                unregister();
-                library.close();
+                CLAIM.release(claim, ForGood::unregister);
+                if (library != null) {
+                    library.close();
+                }
                 throw e;
             }
         }
@@ -320,17 +322,11 @@ public final class JnaHotlib implements Guest<JnaState> {
         /** Unbinds the natives, then closes the library: a later version may be bound. */
         @Override
         public void close() {
-            synchronized (ForGood.class) {
-                if (closed) {
-                    return;
-                }
+            if (!closed) {
                 closed = true;
-                if (bound == this) {
-                    unregister();
-                    bound = null;
-                }
+                CLAIM.release(claim, ForGood::unregister);
+                library.close();
             }
-            library.close();
         }
 
         @Override
