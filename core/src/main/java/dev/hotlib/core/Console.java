@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The example program's output. {@link #print} writes a tick's line behind the time since start:
  * <pre>
- * [   2.003s] foo() -> 4
+ * [   2.003s] score() -> 40
  * </pre>
  * and, as the host's {@link Hooks}, each event is one line that starts with what happened: {@code loaded},
  * {@code reloaded}, {@code not loaded:}, {@code waiting for} or {@code warning:}.
@@ -41,6 +41,23 @@ public final class Console implements Hooks {
         out.printf(Locale.ROOT, "[%8.3fs] %s%n", (System.nanoTime() - start) / 1e9, line);
     }
 
+    /**
+     * Prints one call of a tick: {@code name -> value} (a string in quotes), {@code name returned NULL} for
+     * null, or {@code name is not defined} when the version does not export it, without calling it:
+     * <pre>
+     * console.call("bar()", pin.defines("bar"), hotlib::bar);
+     * </pre>
+     */
+    public void call(String name, boolean defined, java.util.function.Supplier<?> call) {
+        if (!defined) {
+            print(name + " is not defined");
+            return;
+        }
+        Object value = call.get();
+        print(value == null ? name + " returned NULL"
+                : name + " -> " + (value instanceof String ? "\"" + value + "\"" : value));
+    }
+
     @Override
     public void waitingForLibrary(Path file, Optional<Version> running) {
         if (running.isPresent()) {
@@ -54,7 +71,7 @@ public final class Console implements Hooks {
     public void afterSwap(Optional<Version> old, Version current, SwapTimes took) {
         out.printf(Locale.ROOT, "%s %s as version %d in %.2f ms (%s%s)%n", old.isPresent() ? "reloaded" : "loaded",
                 current.source(), current.number(), took.total().toNanos() / 1e6, backend,
-                current.release() ? ", release mode: not watching it" : "");
+                current.releaseMode() ? ", release mode: not watching it" : "");
     }
 
     @Override

@@ -6,7 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,8 +20,9 @@ import java.util.Optional;
  * <ul>
  *   <li>A file cut short: glibc maps the segments the program headers describe, and touching a page past the
  *       end of the file kills the JVM with SIGBUS (seen in every backend with a library cut to half its size).
- *   <li>A function of the ABI exported as data ({@code int32_t foo = 5;}): every lookup finds it, and calling
- *       it jumps into data (SIGSEGV).
+ *   <li>What it exports that is not a function ({@code int32_t step = 5;}): every lookup finds it, and calling
+ *       it jumps into data (SIGSEGV); {@link LibraryFile#checkFunction} refuses such a name when a binding
+ *       looks it up.
  *   <li>Warnings: a STB_GNU_UNIQUE symbol, or a C++ thread-local destructor, keeps glibc from unloading it.
  *   <li>What it needs: DT_NEEDED and its RUNPATH/RPATH, so that its sibling libraries can be copied with it.
  * </ul>
@@ -73,11 +76,12 @@ final class ElfCheck {
      * What was found: {@code refusal} why it must not be loaded (or empty), {@code warnings} what to tell once it
      * is loaded, {@code needed} its DT_NEEDED names and {@code searchPath} its RUNPATH (or RPATH) entries.
      */
-    record Report(Optional<String> refusal, List<String> warnings, List<String> needed, List<String> searchPath) {
-        static final Report NOTHING_TO_SAY = new Report(Optional.empty(), List.of(), List.of(), List.of());
+    record Report(Optional<String> refusal, List<String> warnings, List<String> needed, List<String> searchPath,
+                  Map<String, String> notFunctions) {
+        static final Report NOTHING_TO_SAY = new Report(Optional.empty(), List.of(), List.of(), List.of(), Map.of());
 
         static Report refuse(String why) {
-            return new Report(Optional.of(why), List.of(), List.of(), List.of());
+            return new Report(Optional.of(why), List.of(), List.of(), List.of(), Map.of());
         }
     }
 
@@ -235,6 +239,7 @@ final class ElfCheck {
         private final List<String> warnings = new ArrayList<>();
         private final List<String> needed = new ArrayList<>();
         private final List<String> searchPath = new ArrayList<>();
+        private final Map<String, String> notFunctions = new HashMap<>();
 
         Reader(Window elf) {
             this.elf = elf;
@@ -283,7 +288,7 @@ final class ElfCheck {
                 }
             }
             return new Report(refusal, List.copyOf(warnings), List.copyOf(needed),
-                    List.copyOf(searchPath));
+                    List.copyOf(searchPath), Map.copyOf(notFunctions));
         }
 
         private Report truncated(long describes) {
@@ -320,7 +325,7 @@ final class ElfCheck {
             return section(shoff + link * SHDR_SIZE);
         }
 
-        /** Checks the types of the ABI's symbols, and notes what keeps the library from unloading. */
+        /** Notes the exported symbols that are not functions, and what keeps the library from unloading. */
         private Optional<String> symbols(long[] table, long[] strings) throws IOException, Malformed {
             long count = Math.min((table[1] - table[0]) / SYM_SIZE, MAX_SYMBOLS);
             String unique = null;
@@ -333,11 +338,7 @@ final class ElfCheck {
                 int binding = info >> 4;
                 boolean defined = elf.u16(at + 6) != 0;  // st_shndx != SHN_UNDEF
                 if (defined && type != STT_FUNC && type != STT_GNU_IFUNC) {
-                    String name = elf.string(strings[0] + nameOffset, strings[1]);
-                    if (Abi.REQUIRED_SYMBOLS.contains(name) || Abi.OPTIONAL_SYMBOL.equals(name)) {
-                        return Optional.of(name + " is " + (type == 1 || type == 5 ? "data" : "not code") + " ("
-                                + typeName(type) + "), not a function: calling it would crash the JVM");
-                    }
+                    notFunctions.put(elf.string(strings[0] + nameOffset, strings[1]), typeName(type));
                 }
                 if (defined && binding == STB_GNU_UNIQUE && unique == null) {
                     unique = elf.string(strings[0] + nameOffset, strings[1]);

@@ -48,6 +48,10 @@ public interface Hooks {
      */
     default void pinnedTooLong(Version old, int pins, Instant since) {}
 
-    /** Pins on {@code version} were dropped without being released; the garbage collector released them. */
+    /** Closing a state the host was handed ({@link Host#own}) threw; the close goes on. */
+    default void stateCloseFailed(AutoCloseable state, Throwable failure) {}
+
+    /** Pins on {@code version} were dropped without being released; the host releases each once its thread ends or
+     * takes its next pin. */
     default void pinsLeaked(Version version, int pins) {}
 }

@@ -7,28 +7,33 @@ import dev.hotlib.core.Preparer.Prepared;
 import dev.hotlib.core.Preparer.Ready;
 import dev.hotlib.core.Preparer.Refused;
 import dev.hotlib.core.Preparer.Unchanged;
+import dev.hotlib.core.Readers.Holders;
+import dev.hotlib.core.Readers.Loaded;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The host side of hot reloading (cr.h's vocabulary): watches the library file, loads each new version
- * from a private copy, swaps it in, unloads the old one, and owns the state that survives every reload.
+ * from a private copy, swaps it in, unloads the old one. It knows no backend and no function of the library:
+ * a {@link Loader} opens and binds each version, and the binding, of any type {@code B}, is the user's.
  *
  * <p>The swap: the new version is loaded and bound while the old one keeps answering; it is refused (and
- * the old one kept) if it fails to load, lacks a required symbol, reports another ABI version or throws.
- * Callers {@link #pin} the current version for a span of calls; a swap only changes which version the
- * next pin gets, and an old version is unloaded once no pin holds it, on the thread that calls
- * {@link #reloadIfChanged} (at once if none holds it, else at its first poll after the last release).
+ * the old one kept) if it fails to load, lacks a function its binding requires, fails the binding's probe or
+ * throws. Callers {@link #pin} the current version for a span of calls; a swap only changes which version the
+ * next pin gets, and an old version is unloaded once no pin holds it, by {@link #reloadIfChanged} (at once if
+ * none holds it, else at its first poll after the last release).
  *
- * @param <S> the backend's mapping of {@code hotlib_state}
+ * <p>The state that survives reloads is the user's: {@link #own} hands it to the host, which closes it after
+ * the last version, and never while a pin may still hand it to a version.
+ *
+ * @param <B> the binding's type
  */
-public final class Host<S extends HotlibState> implements AutoCloseable {
+public final class Host<B> implements AutoCloseable {
 
     /**
      * What the host needs to know.
@@ -36,11 +41,11 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
      * @param library the watched library file
      * @param settle how long a changed file must hold still before it is loaded
      * @param trustWritable whether a file, or a folder, that other users can write may be loaded
-     * @param release load the file once, from its own path, and never watch or copy it
+     * @param releaseMode load the file once, from a private copy, and never watch it again
      * @param shadowParent the folder under which the private copies' folder is made
      * @param pinPatience how long an old version may stay pinned before the host reports it
      */
-    public record Settings(Path library, Duration settle, boolean trustWritable, boolean release,
+    public record Settings(Path library, Duration settle, boolean trustWritable, boolean releaseMode,
                            Path shadowParent, Duration pinPatience) {
 
         /** Watch {@code library} with the defaults: settle 200 ms, untrusted writable files, java.io.tmpdir. */
@@ -50,101 +55,109 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         }
 
         public Settings withSettle(Duration settle) {
-            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+            return new Settings(library, settle, trustWritable, releaseMode, shadowParent, pinPatience);
         }
 
         public Settings withTrustWritable(boolean trustWritable) {
-            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+            return new Settings(library, settle, trustWritable, releaseMode, shadowParent, pinPatience);
         }
 
-        public Settings withRelease(boolean release) {
-            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+        public Settings withReleaseMode(boolean releaseMode) {
+            return new Settings(library, settle, trustWritable, releaseMode, shadowParent, pinPatience);
         }
 
         public Settings withShadowParent(Path shadowParent) {
-            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+            return new Settings(library, settle, trustWritable, releaseMode, shadowParent, pinPatience);
         }
 
         public Settings withPinPatience(Duration pinPatience) {
-            return new Settings(library, settle, trustWritable, release, shadowParent, pinPatience);
+            return new Settings(library, settle, trustWritable, releaseMode, shadowParent, pinPatience);
         }
     }
 
-    private final Backend<S> backend;
+    private final Loader<B> loader;
     private final Settings settings;
     private final Hooks hooks;
     private final LibraryWatcher watcher;
     private final Preparer preparer;
-    private final S state;
-    private volatile Loaded<S> current;
-    private final Queue<Loaded<?>> unloadable = new ConcurrentLinkedQueue<>();  // retired, last pin released
-    private final List<Loaded<S>> pinned = new ArrayList<>();                   // retired, still pinned
+    private final Readers<B> readers = new Readers<>();
+    private final List<Loaded<B>> pinned = new ArrayList<>();  // retired, still pinned; under this
+    private final List<AutoCloseable> owned = new ArrayList<>();  // under this
     private int versionsSeen;
     private String told;  // the problem with the file last told to the hooks
+    private boolean closed;
 
-    public Host(Backend<S> backend, Settings settings, Hooks hooks) {
-        this.backend = backend;
+    public Host(Loader<B> loader, Settings settings, Hooks hooks) {
+        this.loader = loader;
         this.settings = settings;
         this.hooks = hooks;
         this.watcher = new LibraryWatcher(settings.library(), settings.settle(), settings.trustWritable());
-        this.preparer = settings.release() ? Preparer.inPlace() : Preparer.withShadowCopies(settings.shadowParent());
-        this.state = backend.newState().get();
+        this.preparer = Preparer.withShadowCopies(settings.shadowParent());
     }
 
-    /** The host-owned state to pass to every version's update(). */
-    public S state() {
+    /**
+     * Hands {@code state} to the host, which closes it at {@link #close} after the last version is unloaded, and
+     * not at all while another thread still holds a pin (a version could still be handed the state).
+     */
+    public synchronized <S extends AutoCloseable> S own(S state) {
+        if (closed) {
+            throw new IllegalStateException("the host is closed");
+        }
+        owned.add(state);
         return state;
     }
 
     /** Whether a version is loaded: {@link #pin} needs one. */
     public boolean loaded() {
-        return current != null;
+        return readers.current() != null;
     }
 
     /** The version that new pins get, or empty before the first one is loaded. */
     public Optional<Version> version() {
-        Loaded<S> now = current;
-        return now == null ? Optional.empty() : Optional.of(now.version());
+        Loaded<B> now = readers.current();
+        return now == null ? Optional.empty() : Optional.of(now.version);
     }
 
-    /** The private folder of the shadow copies (none in release mode). */
+    /** The private folder of the shadow copies. */
     public Optional<Path> shadowDirectory() {
         return preparer.shadowDirectory();
     }
 
     /**
-     * Pins the current version: every call through the pin reaches that version, which stays loaded until
-     * the pin is released. Safe from any thread; release it on the thread that took it.
+     * Pins the current version: every call through the pin's binding reaches that version, which stays loaded
+     * until the pin is released. Safe from any thread; release it on the thread that took it.
      *
-     * @throws IllegalStateException when no version is loaded yet (see {@link #loaded})
+     * @throws IllegalStateException when no version is loaded (see {@link #loaded}), or the host is closed
      */
-    public Pin<S> pin() {
-        for (;;) {
-            Loaded<S> now = current;
-            if (now == null) {
-                throw new IllegalStateException("no version of " + settings.library() + " is loaded yet");
-            }
-            if (settings.release()) {
-                return new Pin<>(now, false);  // never replaced, unloaded only by close()
-            }
-            if (now.tryPin()) {
-                return new Pin<>(now, true);
-            }
-            // retired between the read and the pin: the next read sees its successor
+    public Pin<B> pin() {
+        Pin<B> pin = readers.pin();
+        if (pin == null) {
+            throw new IllegalStateException("no version of " + settings.library() + " is loaded"
+                    + (isClosed() ? ": the host is closed" : " yet"));
         }
+        return pin;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /**
      * Unloads the old versions whose last pin was released, reports those pinned too long, then polls the
      * watched file; if a new version has settled, loads it, swaps it in and unloads the old one. In release
-     * mode, loads the file once, from its path, and then never looks at it again.
+     * mode, loads the file once and then never looks at it again.
+     *
+     * <p>Any thread may call it; calls are serialized, and the hooks run on the calling thread.
      *
      * @return whether a new version now answers
+     * @throws IllegalStateException after {@link #close}
      */
-    public boolean reloadIfChanged() throws InterruptedException {
+    public synchronized boolean reloadIfChanged() throws InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("the host is closed");
+        }
         unloadReleased();
-        reportPinned();
-        if (settings.release() && current != null) {
+        if (settings.releaseMode() && readers.current() != null) {
             return false;
         }
         long looking = System.nanoTime();
@@ -195,40 +208,35 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
             preparer.discard(ready.file());
             return false;  // changed while we copied it: not settled after all, look again next tick
         }
-        Version next = new Version(versionsSeen + 1, watcher.file(),
-                settings.release() ? Optional.empty() : Optional.of(ready.file()));
+        Version next = new Version(versionsSeen + 1, watcher.file(), ready.file(), settings.releaseMode());
         long copied = System.nanoTime();
-        Guest<S> fresh;
+        Guest<B> fresh;
         try {
-            // Release mode's one version is bound for good: into constants the JIT folds, where a backend can.
-            Backend.Loader<S> loader = settings.release() ? backend.loaderForGood() : backend.loader();
-            fresh = loader.load(ready.file());
-        } catch (LoadException | RuntimeException | LinkageError e) {
-            preparer.discard(ready.file());
-            return refuse(identity, reason(e));
-        }
-        try {
-            int abi = fresh.abiVersion();
-            if (abi != Abi.VERSION) {
-                throw new LoadException("abi_version() returned " + abi + ", this host needs " + Abi.VERSION);
+            fresh = loader.load(new LibraryFile(ready.file(), ready.notFunctions()));
+            if (fresh == null || fresh.library() == null) {
+                throw new IllegalStateException("the loader returned no version");
             }
         } catch (LoadException | RuntimeException | LinkageError e) {
-            discard(fresh, next);
+            preparer.discard(ready.file());
             return refuse(identity, reason(e));
         }
         long loaded = System.nanoTime();
         versionsSeen++;
         watcher.take(identity);
         hooks.beforeSwap(running, next);
-        Loaded<S> old = current;
-        current = new Loaded<>(next, fresh, unloadable);
+        Loaded<B> old = readers.current();
+        readers.setCurrent(new Loaded<>(next, fresh));
         long unloading = 0;
-        if (old != null && old.retire()) {
-            long unloadStart = System.nanoTime();
-            unload(old.guest(), old.version());
-            unloading = System.nanoTime() - unloadStart;
-        } else if (old != null) {
-            pinned.add(old);
+        if (old != null) {
+            old.retiredAt = Instant.now();
+            Holders holders = readers.holders(old);
+            if (holders.threads() == 0) {
+                long unloadStart = System.nanoTime();
+                unload(old);
+                unloading = System.nanoTime() - unloadStart;
+            } else {
+                pinned.add(old);
+            }
         }
         hooks.afterSwap(running, next, new SwapTimes(Duration.ofNanos(look), Duration.ofNanos(copied - start),
                 Duration.ofNanos(loaded - copied), Duration.ofNanos(unloading)));
@@ -236,36 +244,33 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
         return true;
     }
 
-    /** Unloads the versions whose last pin was released since the last poll. */
+    /**
+     * Unloads the old versions no pin holds any more, tells of dropped pins, and tells once per version of
+     * those still pinned after the patience.
+     */
     private void unloadReleased() {
-        for (Loaded<?> done; (done = unloadable.poll()) != null; ) {
-            pinned.remove(done);
-            reportLeaks(done);
-            unload(done.guest(), done.version());
-        }
-    }
-
-    /** Tells, once per version, of old versions still pinned after the patience, and of leaked pins. */
-    private void reportPinned() {
-        Loaded<S> now = current;
+        Loaded<B> now = readers.current();
         if (now != null) {
-            reportLeaks(now);
+            reportLeaks(now, readers.holders(now));
         }
         Instant patience = Instant.now().minus(settings.pinPatience());
-        for (Loaded<S> old : pinned) {
-            reportLeaks(old);
-            int pins = old.pins();
-            if (!old.toldPinned && pins > 0 && !old.retiredAt().isAfter(patience)) {
+        for (Iterator<Loaded<B>> it = pinned.iterator(); it.hasNext(); ) {
+            Loaded<B> old = it.next();
+            Holders holders = readers.holders(old);
+            reportLeaks(old, holders);
+            if (holders.threads() == 0) {
+                it.remove();
+                unload(old);
+            } else if (!old.toldPinned && !old.retiredAt.isAfter(patience)) {
                 old.toldPinned = true;
-                hooks.pinnedTooLong(old.version(), pins, old.retiredAt());
+                hooks.pinnedTooLong(old.version, holders.threads(), old.retiredAt);
             }
         }
     }
 
-    private void reportLeaks(Loaded<?> loaded) {
-        int leaked = loaded.takeLeaked();
-        if (leaked > 0) {
-            hooks.pinsLeaked(loaded.version(), leaked);
+    private void reportLeaks(Loaded<B> loaded, Holders holders) {
+        if (holders.dropped() > 0) {
+            hooks.pinsLeaked(loaded.version, holders.dropped());
         }
     }
 
@@ -274,50 +279,37 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
      * copy goes first: the loader finds a library it still has by its path name, without opening the file, while
      * for one it let go, dlopen(RTLD_NOLOAD) would open and read the file to compare it with what it has.
      */
-    private void unload(Guest<?> guest, Version version) {
-        boolean closed = false;
+    private void unload(Loaded<B> old) {
+        Library library = old.guest.library();
+        Version version = old.version;
+        boolean unloaded = false;
         try {
-            guest.close();
-            closed = true;
+            library.close();
+            unloaded = true;
         } catch (RuntimeException | LinkageError e) {
             hooks.unloadFailed(version, e);
         }
         try {
-            version.copy().ifPresent(preparer::discard);
+            preparer.discard(version.copy());
         } catch (RuntimeException e) {
             hooks.unloadFailed(version, e);
         }
-        if (!closed) {
+        if (!unloaded) {
             return;
         }
         try {
-            boolean stillLoaded = guest.stillLoaded();
-            if (!version.release() || stillLoaded) {
-                hooks.unloaded(version, stillLoaded, stillLoaded ? STILL_LOADED : "");
-            }
+            boolean stillLoaded = library.stillLoaded();
+            hooks.unloaded(version, stillLoaded, stillLoaded ? STILL_LOADED : "");
         } catch (RuntimeException | LinkageError e) {
-            hooks.unloadFailed(version, e);
-        }
-    }
-
-    /** Unloads a version that was loaded but refused: its failures are reported, the loop goes on. */
-    private void discard(Guest<S> refused, Version version) {
-        try {
-            refused.close();
-        } catch (RuntimeException | LinkageError e) {
-            hooks.unloadFailed(version, e);
-        }
-        try {
-            version.copy().ifPresent(preparer::discard);
-        } catch (RuntimeException e) {
             hooks.unloadFailed(version, e);
         }
     }
 
     static final String STILL_LOADED = "the loader keeps it mapped after dlclose(), so its code and data stay"
             + " (and a unique symbol's value answers in later versions): the usual causes are a C++ inline"
-            + " function's static local, emitted as STB_GNU_UNIQUE (build with -fno-gnu-unique), and a Rust"
-            + " thread_local! whose value needs Drop (make it a plain value, or drop it before the reload)";
+            + " function's static local, emitted as STB_GNU_UNIQUE (build with -fno-gnu-unique), a Rust"
+            + " thread_local! whose value needs Drop (make it a plain value, or drop it before the reload), and a"
+            + " library linked with -z nodelete (link it without)";
 
     private boolean refuse(FileIdentity identity, String reason) {
         watcher.take(identity); // not retried until the file changes again
@@ -335,22 +327,38 @@ public final class Host<S extends HotlibState> implements AutoCloseable {
 
     /**
      * Retires the current version and unloads every version no pin holds; a version still pinned by another
-     * thread is left mapped rather than pulled from under its calls. Then frees the state and the copies.
+     * thread is left mapped rather than pulled from under its calls, and then so is the owned state, which
+     * that thread may still hand to it. Then deletes the copies no version needs. Twice is harmless.
      */
     @Override
-    public void close() {
-        Loaded<S> last = current;
-        current = null;
-        if (last != null && last.retire()) {
-            unload(last.guest(), last.version());
-        } else if (last != null) {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Loaded<B> last = readers.current();
+        readers.setCurrent(null);
+        if (last != null) {
+            last.retiredAt = Instant.now();
             pinned.add(last);
         }
         unloadReleased();
-        for (Loaded<S> still : pinned) {
-            hooks.pinnedTooLong(still.version(), still.pins(), still.retiredAt());
+        for (Loaded<B> still : pinned) {
+            if (!still.toldPinned) {
+                still.toldPinned = true;
+                hooks.pinnedTooLong(still.version, readers.holders(still).threads(), still.retiredAt);
+            }
         }
-        state.close();
-        preparer.close();
+        if (pinned.isEmpty()) {
+            for (AutoCloseable state : owned) {
+                try {
+                    state.close();
+                } catch (Exception | LinkageError e) {
+                    hooks.stateCloseFailed(state, e);
+                }
+            }
+            owned.clear();
+            preparer.close();
+        }
     }
 }

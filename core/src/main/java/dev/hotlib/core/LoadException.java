@@ -1,6 +1,8 @@
 package dev.hotlib.core;
 
-/** A version that cannot be used: its file would not load, or a required symbol is missing. */
+import java.util.List;
+
+/** A version that cannot be used: its file would not load, a required function is missing, or a probe failed. */
 public class LoadException extends Exception {
     public LoadException(String reason) {
         super(reason);
@@ -10,8 +12,15 @@ public class LoadException extends Exception {
         super(reason, cause);
     }
 
-    /** The message for a required symbol the file does not export. */
-    public static LoadException missingSymbol(String symbol) {
-        return new LoadException("it does not export " + symbol + "()");
+    /** One line for every required function the file does not export: "it does not export step() and score()". */
+    public static LoadException missing(List<String> symbols) {
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < symbols.size(); i++) {
+            if (i > 0) {
+                names.append(i == symbols.size() - 1 ? " and " : ", ");
+            }
+            names.append(symbols.get(i)).append("()");
+        }
+        return new LoadException("it does not export " + names);
     }
 }

@@ -17,8 +17,8 @@ import java.util.Properties;
  *       loaded (default 200, at most 60000);
  *   <li>{@code hotlib.trustWritable}: {@code true} to load a library file that another user owns or can
  *       replace (default {@code false}: such a file is refused, since loading it runs its code);
- *   <li>{@code hotlib.release}: {@code true} to load the library once, from its path, without watching or
- *       copying it, for use outside development (default {@code false});
+ *   <li>{@code hotlib.release}: {@code true} for release mode: load the library once, from a private copy, and
+ *       never watch it again, for use outside development (default {@code false});
  *   <li>{@code hotlib.shadowDir}: the folder under which the private copies are made (default: the JVM's
  *       {@code java.io.tmpdir}, {@code /tmp} on Linux; {@code $TMPDIR} does not change it);
  *   <li>{@code hotlib.root}: the repository root, where {@code build/lib/} is (set by the Maven build).
@@ -29,9 +29,9 @@ import java.util.Properties;
  *     {@code hotlib.lib} accepts when its value looks mistyped; empty for an ordinary path
  * @param interval the time between ticks
  * @param ticks how many ticks to run
- * @param host what the host needs: the file, settle, trust, release and the shadow folder
+ * @param settings what the host needs: the file, settle, trust, release mode and the shadow folder
  */
-public record Options(Path library, String waitingHint, Duration interval, long ticks, Host.Settings host) {
+public record Options(Path library, String waitingHint, Duration interval, long ticks, Host.Settings settings) {
 
     public static final long UNLIMITED_TICKS = Long.MAX_VALUE;
     /** The longest settle time: a minute is already longer than any build's final write. */
@@ -75,12 +75,12 @@ public record Options(Path library, String waitingHint, Duration interval, long 
         if (shadowDir.isEmpty()) {
             throw new OptionException("hotlib.shadowDir accepts the path of a folder; it was empty");
         }
-        Host.Settings host = Host.Settings.watching(library)
+        Host.Settings settings = Host.Settings.watching(library)
                 .withSettle(settle)
                 .withTrustWritable(bool(p, "hotlib.trustWritable"))
-                .withRelease(bool(p, "hotlib.release"))
+                .withReleaseMode(bool(p, "hotlib.release"))
                 .withShadowParent(Path.of(shadowDir).toAbsolutePath().normalize());
-        return new Options(library, hint, interval, ticks, host);
+        return new Options(library, hint, interval, ticks, settings);
     }
 
     private static boolean bool(Properties p, String name) throws OptionException {

@@ -26,8 +26,11 @@ final class Preparer implements AutoCloseable {
     /** What became of a settled file. */
     sealed interface Prepared permits Ready, Unchanged, Refused {}
 
-    /** Ready for dlopen: {@code file} is what to load, {@code warnings} what to tell once it is loaded. */
-    record Ready(Path file, List<String> warnings) implements Prepared {}
+    /**
+     * Ready for dlopen: {@code file} is what to load, {@code warnings} what to tell once it is loaded, and
+     * {@code notFunctions} the exported symbols that are not functions (see {@link LibraryFile}).
+     */
+    record Ready(Path file, List<String> warnings, Map<String, String> notFunctions) implements Prepared {}
 
     /** The same bytes as the running version (touch, a relink that changed nothing): nothing to load. */
     record Unchanged() implements Prepared {}
@@ -39,7 +42,7 @@ final class Preparer implements AutoCloseable {
     private static final int FIRST_CHUNK = 4096;
     static final String MOVE_IT = "-Dhotlib.shadowDir=<folder>";
 
-    private final ShadowCopies copies;  // null in release mode
+    private final ShadowCopies copies;
     private final Dependencies dependencies = new Dependencies();
     private final ByteBuffer mine = ByteBuffer.allocateDirect(CHUNK);
     private final ByteBuffer theirs = ByteBuffer.allocateDirect(CHUNK);
@@ -58,13 +61,8 @@ final class Preparer implements AutoCloseable {
         return new Preparer(new ShadowCopies(shadowParent));
     }
 
-    /** Release mode: the file is checked and loaded from its own path. */
-    static Preparer inPlace() {
-        return new Preparer(null);
-    }
-
     Optional<Path> shadowDirectory() {
-        return Optional.ofNullable(copies).map(ShadowCopies::dir);
+        return Optional.ofNullable(copies.dir());
     }
 
     /** Copies and checks {@code source}, to be version {@code number}; {@code running} is the current one. */
@@ -74,9 +72,6 @@ final class Preparer implements AutoCloseable {
             long size = in.size();
             if (size == 0) {
                 return new Refused("it is empty");
-            }
-            if (copies == null) {
-                return checked(source, source, number, in, size);
             }
             ShadowCopies.Copy written;
             try {
@@ -107,7 +102,7 @@ final class Preparer implements AutoCloseable {
     /** The checks, on the copy just written, read through the channel that wrote it. */
     private Prepared checkCopy(Path source, ShadowCopies.Copy copy, int number, Optional<Version> running)
             throws IOException {
-        Optional<Path> runningCopy = running.flatMap(Version::copy);
+        Optional<Path> runningCopy = running.map(Version::copy);
         if (runningCopy.isPresent() && sameBytes(copy.channel(), copy.size(), runningCopy.get())) {
             return new Unchanged();
         }
@@ -127,7 +122,7 @@ final class Preparer implements AutoCloseable {
         List<String> warnings = new ArrayList<>(report.warnings());
         try {
             Path ready = dependencies.prepare(source, file, number, report, copies, warnings);
-            return new Ready(ready, List.copyOf(warnings));
+            return new Ready(ready, List.copyOf(warnings), report.notFunctions());
         } catch (IOException e) {
             return new Refused("a library it needs could not be copied beside it (" + e + ")");
         }
@@ -191,9 +186,7 @@ final class Preparer implements AutoCloseable {
     /** Deletes what was written for a version that is unloaded or was refused; a missing file is no error. */
     void discard(Path loadedFrom) {
         sizes.remove(loadedFrom);
-        if (copies != null) {
-            copies.delete(loadedFrom);
-        }
+        copies.delete(loadedFrom);
     }
 
     private void discardQuietly(Path copy) {
@@ -206,9 +199,7 @@ final class Preparer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (copies != null) {
-            copies.close();
-        }
+        copies.close();
     }
 
     /**
@@ -252,7 +243,7 @@ final class Preparer implements AutoCloseable {
                             + " overwriting it in place while loaded crashes the JVM");
                     continue;
                 }
-                if (copies != null && !file.equals(source)) {
+                if (!file.equals(source)) {
                     if (moved == file) {
                         moved = copies.moveIntoOwnFolder(file, source.getFileName().toString(), number);
                     }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param look the poll that found the new version: the file's stat, and the trust walk of its path
  * @param copyAndCheck the private copy, the comparison with the running version's copy, {@code ElfCheck}, and
  *     the stat that makes sure the file did not change while it was copied
- * @param loadAndProbe the backend's dlopen and binding of every symbol, and the first call, abi_version()
+ * @param loadAndProbe the loader's dlopen, the binding's lookups, and any probe the binding makes (an ABI
+ *     version check, say)
  * @param unloadOld the old version's dlclose, the deletion of its copy, and the question to the loader whether
  *     it let the old version go; zero on the first load, and when a pin still holds the old version
  */

@@ -1,24 +1,13 @@
 package dev.hotlib.core;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * One version of the library the host has loaded.
  *
  * @param number 1 for the first version loaded, then 2, 3, ...
  * @param source the watched file it came from
- * @param copy the private shadow copy it was loaded from; empty in release mode, which loads the file itself
+ * @param copy the private shadow copy it was loaded from
+ * @param releaseMode whether it was loaded in release mode: once, never watched or replaced
  */
-public record Version(int number, Path source, Optional<Path> copy) {
-
-    /** The file that was dlopen()ed: the private copy, or in release mode the file itself. */
-    public Path loadedFrom() {
-        return copy.orElse(source);
-    }
-
-    /** Whether this version was loaded in release mode: from its own path, never watched or replaced. */
-    public boolean release() {
-        return copy.isEmpty();
-    }
-}
+public record Version(int number, Path source, Path copy, boolean releaseMode) {}

@@ -5,17 +5,43 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-/** What every group of scenarios needs: the backend under test, and a host watching a file in a temp folder. */
-public interface Scenarios<S extends HotlibState> {
+/**
+ * What every group of scenarios needs: the backend's binding of the demo ABI under test, and a host watching a
+ * file in a temp folder. A backend's test implements the first six methods (see {@link ConformanceSuite}).
+ *
+ * @param <B> the backend's binding of the demo ABI, such as {@code FfmDemo}
+ * @param <S> the backend's mapping of {@code hotlib_state}
+ */
+public interface Scenarios<B, S extends AutoCloseable> {
     /** Short enough for quick tests, long enough for the slow writers below to look like a live build. */
     Duration SETTLE = Duration.ofMillis(120);
 
-    /** The backend under test. */
-    Backend<S> backend();
+    /** The backend's name, for messages, such as "FFM". */
+    String backendName();
+
+    /** Loads and binds one version of the demo ABI, as the example does: {@code FfmDemo::load}. */
+    Loader<B> loader();
+
+    /** A zeroed {@code hotlib_state}. */
+    S newState();
+
+    /** {@code state->frame}. */
+    long frame(S state);
+
+    /** {@code state->value}. */
+    double value(S state);
+
+    /** The demo's calls through {@code pin}'s binding, with {@code state}. */
+    Demo demo(Pin<B> pin, S state);
+
+    /** The states of the hosts that {@link #host} made, each closed by its host. */
+    Map<Host<?>, Object> STATES = new WeakHashMap<>();
 
     /** The watched library file of a test, in its temporary folder. */
     default Path watchedIn(Path dir) {
@@ -26,26 +52,40 @@ public interface Scenarios<S extends HotlibState> {
         return Host.Settings.watching(watched).withSettle(SETTLE);
     }
 
-    default Host<S> host(Host.Settings settings, RecordingHooks hooks) {
-        return new Host<>(backend(), settings, hooks);
+    /** A host for {@code settings}, which owns a new state (see {@link #state}). */
+    default Host<B> host(Host.Settings settings, RecordingHooks hooks) {
+        Host<B> host = new Host<>(loader(), settings, hooks);
+        S state = host.own(newState());
+        synchronized (STATES) {
+            STATES.put(host, state);
+        }
+        return host;
+    }
+
+    /** The state a host made by {@link #host} owns. */
+    @SuppressWarnings("unchecked")
+    default S state(Host<B> host) {
+        synchronized (STATES) {
+            return (S) STATES.get(host);
+        }
     }
 
     /** Pins the current version, makes {@code calls} through the pin, and releases it. */
-    default <R> R call(Host<S> host, Function<Pin<S>, R> calls) {
-        try (Pin<S> pin = host.pin()) {
-            return calls.apply(pin);
+    default <R> R call(Host<B> host, Function<Demo, R> calls) {
+        try (Pin<B> pin = host.pin()) {
+            return calls.apply(demo(pin, state(host)));
         }
     }
 
     /** foo() of the current version. */
-    default int foo(Host<S> host) {
-        return call(host, Pin::foo);
+    default int foo(Host<B> host) {
+        return call(host, Demo::foo);
     }
 
-    /** Runs update() once on the current version. */
-    default void update(Host<S> host) {
-        call(host, pin -> {
-            pin.update(host.state());
+    /** Runs update() once on the current version, with the host's state. */
+    default void update(Host<B> host) {
+        call(host, demo -> {
+            demo.update();
             return null;
         });
     }
