@@ -1,5 +1,5 @@
-# The library variants the Java tests load, built for C and for Rust from the templates
-# c-lib/variants/variant.c.in and rust-lib/variants/variant.rs.in.
+# The library variants of the demo's ABI (c-lib/include/hotlib.h) the Java tests load, built for C and for Rust
+# from the templates c-lib/variants/variant.c.in and rust-lib/variants/variant.rs.in.
 # Each entry: name|abi_version|foo (or -)|bar (or -)[|flag,flag...]
 # The greeting of every variant is "variant <name>"; update() adds foo to value. The flags:
 #   dep          links libhotlib_gone.so, which is built into build/test-variants/gone/ but is not on the
@@ -66,4 +66,60 @@ macro(hotlib_parse_variant spec)
     endif()
   endforeach()
   set(VARIANT_HAS_DEP ${VARIANT_DEP})
+endmacro()
+
+# The variants of the second ABI (c-lib/game/game.h), built for C and for Rust from the templates
+# c-lib/game/game.c.in and rust-lib/game/game.rs.in into build/test-variants/game/{c,rust}/.
+# Each entry: name|speed (or -)|bonus (or -)[|flag,flag...]
+# step(s, dt) does s->x += speed * dt and s->steps += 1; score(s) returns (int32_t)(s->x * 10) + bonus.
+# A "-" leaves that function out: step for speed, score for bonus. The flags:
+#   scoredata    exports score as data (int32_t score = <bonus>), not as a function
+set(HOTLIB_GAME_VARIANTS
+  "v1|1|0"          # step moves 1 per second, score() -> x * 10
+  "v2|2|1000"       # step moves 2 per second, score() -> x * 10 + 1000
+  "v3|3|2000"       # step moves 3 per second, score() -> x * 10 + 2000
+  "noscore|1|-"     # lacks the required score: must be refused
+  "nostep|-|0"      # lacks the required step (score is there): must be refused
+  "neither|-|-"     # lacks both: must be refused, naming both in one line
+  "scoredata|1|7|scoredata"  # score is data: must be refused before it is called
+)
+set(HOTLIB_GAME_VARIANT_FLAGS scoredata)
+
+# Sets GAME_NAME, GAME_SPEED, GAME_BONUS (0 where left out), the switches GAME_HAS_STEP / GAME_HAS_SCORE
+# (C, 0 or 1) and GAME_STEP_CFG / GAME_SCORE_CFG (Rust cfg), and for each flag F of HOTLIB_GAME_VARIANT_FLAGS,
+# upper-cased: GAME_F (0 or 1) and GAME_F_CFG.
+macro(hotlib_parse_game_variant spec)
+  string(REPLACE "|" ";" _fields "${spec}")
+  list(GET _fields 0 GAME_NAME)
+  list(GET _fields 1 GAME_SPEED)
+  list(GET _fields 2 GAME_BONUS)
+  set(_flags "")
+  list(LENGTH _fields _count)
+  if(_count GREATER 3)
+    list(GET _fields 3 _flags)
+    string(REPLACE "," ";" _flags "${_flags}")
+  endif()
+  foreach(_pair STEP:SPEED SCORE:BONUS)
+    string(REPLACE ":" ";" _pair "${_pair}")
+    list(GET _pair 0 _fn)
+    list(GET _pair 1 _value)
+    if(GAME_${_value} STREQUAL "-")
+      set(GAME_HAS_${_fn} 0)
+      set(GAME_${_fn}_CFG "any()")
+      set(GAME_${_value} 0)
+    else()
+      set(GAME_HAS_${_fn} 1)
+      set(GAME_${_fn}_CFG "all()")
+    endif()
+  endforeach()
+  foreach(_flag IN LISTS HOTLIB_GAME_VARIANT_FLAGS)
+    string(TOUPPER "${_flag}" _upper)
+    if("${_flag}" IN_LIST _flags)
+      set(GAME_${_upper} 1)
+      set(GAME_${_upper}_CFG "all()")
+    else()
+      set(GAME_${_upper} 0)
+      set(GAME_${_upper}_CFG "any()")
+    endif()
+  endforeach()
 endmacro()

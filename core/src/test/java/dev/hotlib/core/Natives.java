@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The test libraries: the variants CMake builds from c-lib/variants and rust-lib/variants (cmake/variants.cmake). */
+/**
+ * The test libraries: the variants CMake builds from c-lib/variants and rust-lib/variants, and those of the second
+ * ABI from c-lib/game and rust-lib/game (cmake/variants.cmake).
+ */
 public final class Natives {
     /** The two guests the suite runs against. */
     public enum Lang {
@@ -49,6 +52,20 @@ public final class Natives {
     public static synchronized Path variant(Lang lang, String name) {
         build();
         Path file = root().resolve("build/test-variants").resolve(lang.dir).resolve(System.mapLibraryName(name));
+        assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
+        return file;
+    }
+
+    /**
+     * The built variant {@code name} of the second ABI, c-lib/game/game.h, in {@code lang} (HOTLIB_GAME_VARIANTS
+     * in cmake/variants.cmake lists them: v1, v2, v3 move 1, 2, 3 per second and score x * 10 plus 0, 1000, 2000;
+     * noscore, nostep and neither lack score, step or both; scoredata exports score as data); builds the
+     * variants once per JVM.
+     */
+    public static synchronized Path gameVariant(Lang lang, String name) {
+        build();
+        Path file = root().resolve("build/test-variants/game").resolve(lang.dir)
+                .resolve(System.mapLibraryName(name));
         assertTrue(Files.isRegularFile(file), "the build did not produce " + file);
         return file;
     }
