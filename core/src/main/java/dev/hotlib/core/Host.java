@@ -7,7 +7,6 @@ import dev.hotlib.core.Preparer.Prepared;
 import dev.hotlib.core.Preparer.Ready;
 import dev.hotlib.core.Preparer.Refused;
 import dev.hotlib.core.Preparer.Unchanged;
-import dev.hotlib.core.Readers.Holders;
 import dev.hotlib.core.Readers.Loaded;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -229,8 +229,7 @@ public final class Host<B> implements AutoCloseable {
         long unloading = 0;
         if (old != null) {
             old.retiredAt = Instant.now();
-            Holders holders = readers.holders(old);
-            if (holders.threads() == 0) {
+            if (readers.holders(old) == 0) {
                 long unloadStart = System.nanoTime();
                 unload(old);
                 unloading = System.nanoTime() - unloadStart;
@@ -249,28 +248,20 @@ public final class Host<B> implements AutoCloseable {
      * those still pinned after the patience.
      */
     private void unloadReleased() {
-        Loaded<B> now = readers.current();
-        if (now != null) {
-            reportLeaks(now, readers.holders(now));
+        for (Map.Entry<Loaded<B>, Integer> dropped : readers.sweep().entrySet()) {
+            hooks.pinsLeaked(dropped.getKey().version, dropped.getValue());
         }
         Instant patience = Instant.now().minus(settings.pinPatience());
         for (Iterator<Loaded<B>> it = pinned.iterator(); it.hasNext(); ) {
             Loaded<B> old = it.next();
-            Holders holders = readers.holders(old);
-            reportLeaks(old, holders);
-            if (holders.threads() == 0) {
+            int holders = readers.holders(old);
+            if (holders == 0) {
                 it.remove();
                 unload(old);
             } else if (!old.toldPinned && !old.retiredAt.isAfter(patience)) {
                 old.toldPinned = true;
-                hooks.pinnedTooLong(old.version, holders.threads(), old.retiredAt);
+                hooks.pinnedTooLong(old.version, holders, old.retiredAt);
             }
-        }
-    }
-
-    private void reportLeaks(Loaded<B> loaded, Holders holders) {
-        if (holders.dropped() > 0) {
-            hooks.pinsLeaked(loaded.version, holders.dropped());
         }
     }
 
@@ -346,7 +337,7 @@ public final class Host<B> implements AutoCloseable {
         for (Loaded<B> still : pinned) {
             if (!still.toldPinned) {
                 still.toldPinned = true;
-                hooks.pinnedTooLong(still.version, readers.holders(still).threads(), still.retiredAt);
+                hooks.pinnedTooLong(still.version, readers.holders(still), still.retiredAt);
             }
         }
         if (pinned.isEmpty()) {

@@ -3,7 +3,9 @@ package dev.hotlib.core;
 import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -92,42 +94,45 @@ final class Readers<B> {
         return pin;
     }
 
-    /** What the host learns from one pass over the records, for one version. */
-    record Holders(int threads, int dropped) {}
-
     /**
-     * Which threads hold {@code loaded}: records of ended threads are dropped on the way (a pin they held was
-     * never released: it is counted as dropped), and a pin that was dropped unreleased is counted once.
+     * Drops the records of ended threads, and counts the pins that were dropped unreleased, per version: those
+     * an ended thread still held, and, once each, an outermost pin the garbage collector has collected while
+     * its live thread still holds the version (released when that thread takes its next pin).
      */
-    Holders holders(Loaded<B> loaded) {
-        int threads = 0;
-        int dropped = 0;
-        List<Reader<B>> ended = null;
+    Map<Loaded<B>, Integer> sweep() {
+        Map<Loaded<B>, Integer> dropped = new HashMap<>();
+        List<Reader<B>> ended = new ArrayList<>();
         for (Reader<B> reader : all) {
             Thread thread = reader.thread.get();
             Loaded<B> held = reader.holding;
             if (thread == null || !thread.isAlive()) {
-                if (ended == null) {
-                    ended = new ArrayList<>();
-                }
                 ended.add(reader);
-                if (held == loaded && !reader.toldLeaked) {
-                    dropped++;
+                if (held != null && !reader.toldLeaked) {
+                    dropped.merge(held, 1, Integer::sum);
                 }
-                continue;
-            }
-            if (held == loaded) {
-                threads++;
+            } else if (held != null && !reader.toldLeaked) {
                 WeakReference<Pin<B>> outer = reader.outer;
-                if (outer != null && outer.get() == null && !reader.toldLeaked) {
+                if (outer != null && outer.get() == null && reader.holding == held) {
                     reader.toldLeaked = true;
-                    dropped++;
+                    dropped.merge(held, 1, Integer::sum);
                 }
             }
         }
-        if (ended != null) {
-            all.removeAll(ended);
+        all.removeAll(ended);
+        return dropped;
+    }
+
+    /** How many live threads hold {@code loaded}. */
+    int holders(Loaded<B> loaded) {
+        int threads = 0;
+        for (Reader<B> reader : all) {
+            if (reader.holding == loaded) {
+                Thread thread = reader.thread.get();
+                if (thread != null && thread.isAlive()) {
+                    threads++;
+                }
+            }
         }
-        return new Holders(threads, dropped);
+        return threads;
     }
 }

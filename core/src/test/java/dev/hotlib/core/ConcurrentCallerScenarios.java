@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,12 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** An application calls the library from its own threads while the loop swaps versions under them. */
-public interface ConcurrentCallerScenarios<S extends HotlibState> extends Scenarios<S> {
+public interface ConcurrentCallerScenarios<B, S extends AutoCloseable> extends Scenarios<B, S> {
     int CALLERS = 4;
     int RELOADS = 500;
 
     /** What one caller thread did: calls per version, and its own state (updated once per call batch). */
-    record CallerResult(long[] callsPerVersion, long frame) {}
+    record CallerResult(long[] callsPerVersion, long frame, double value) {}
 
     @ParameterizedTest
     @EnumSource(Lang.class)
@@ -34,28 +35,35 @@ public interface ConcurrentCallerScenarios<S extends HotlibState> extends Scenar
         Path[] versions = {variant(lang, "v1"), variant(lang, "v2")};
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
-        try (Host<S> host = host(options(watched).withSettle(Duration.ZERO), new RecordingHooks())) {
+        try (Host<B> host = host(options(watched).withSettle(Duration.ZERO), new RecordingHooks())) {
             renameIntoPlace(versions[0], watched);
             assertTrue(host.reloadIfChanged());
             List<Future<CallerResult>> callers = new ArrayList<>();
+            CountDownLatch running = new CountDownLatch(CALLERS);
             for (int t = 0; t < CALLERS; t++) {
-                callers.add(pool.submit(() -> callUntilStopped(host, stop)));
+                callers.add(pool.submit(() -> callUntilStopped(host, stop, running)));
             }
+            running.await();  // every caller has made a call: the reloads happen under running callers
             for (int i = 1; i <= RELOADS; i++) {
                 renameIntoPlace(versions[i % 2], watched);
                 assertTrue(host.reloadIfChanged(), "reload " + i);
+                Thread.yield();
             }
             stop.set(true);
             long total = 0;
             for (Future<CallerResult> caller : callers) {
                 CallerResult r = caller.get(); // rethrows a caller's failure
-                long calls = r.callsPerVersion()[1] + r.callsPerVersion()[2];
+                long[] perVersion = r.callsPerVersion();
+                long calls = perVersion[1] + perVersion[2];
                 assertEquals(calls, r.frame(), "every call batch ran update() exactly once: no lost call");
+                assertEquals(perVersion[1] * 1.0 + perVersion[2] * 2.0, r.value(),
+                        "each update() ran in the version whose foo() the same batch saw (v1 adds 1, v2 adds 2)");
+                assertTrue(perVersion[1] > 0 && perVersion[2] > 0,
+                        "each caller saw both versions: v1 " + perVersion[1] + ", v2 " + perVersion[2]);
                 total += calls;
             }
             System.out.printf("concurrent %s %s: %d callers, %d reloads, %d call batches%n",
-                    backend().name(), lang, CALLERS, RELOADS, total);
-            assertTrue(total > CALLERS, "the callers really ran");
+                    backendName(), lang, CALLERS, RELOADS, total);
         } finally {
             pool.shutdownNow();
         }
@@ -65,23 +73,26 @@ public interface ConcurrentCallerScenarios<S extends HotlibState> extends Scenar
      * Calls every function in one batch, over and over, and checks the batch saw one version only: foo, bar
      * and greeting of v1 (1, none, "variant v1") or of v2 (2, 20, "variant v2"), never a mix.
      */
-    private CallerResult callUntilStopped(Host<S> host, AtomicBoolean stop) {
+    private CallerResult callUntilStopped(Host<B> host, AtomicBoolean stop, CountDownLatch running) throws Exception {
         long[] calls = new long[3];
-        try (S mine = backend().newState().get()) {
+        try (S mine = newState()) {
             while (!stop.get()) {
-                int foo = call(host, guest -> {
+                int foo;
+                try (Pin<B> pin = host.pin()) {
+                    Demo guest = demo(pin, mine);
                     int f = guest.foo();
                     OptionalInt bar = guest.bar();
                     String greeting = guest.greeting().orElseThrow();
-                    guest.update(mine);
+                    guest.update();
                     OptionalInt expectedBar = f == 2 ? OptionalInt.of(20) : OptionalInt.empty();
                     assertEquals(expectedBar, bar, "bar of the same version as foo " + f);
                     assertEquals("variant v" + f, greeting, "greeting of the same version as foo " + f);
-                    return f;
-                });
+                    foo = f;
+                }
                 calls[foo]++;
+                running.countDown();
             }
-            return new CallerResult(calls, mine.frame());
+            return new CallerResult(calls, frame(mine), value(mine));
         }
     }
 }

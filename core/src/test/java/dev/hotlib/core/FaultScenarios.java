@@ -32,12 +32,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * lead to: no crash; the previous version keeps answering; one line says what happened; the next good
  * version is picked up; frame keeps counting.
  */
-public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
+public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B, S> {
 
     /** Loads v1 into a new host and runs update() once. */
-    private Host<S> hostRunningV1(Lang lang, Path watched, Host.Settings options, RecordingHooks hooks)
+    private Host<B> hostRunningV1(Lang lang, Path watched, Host.Settings options, RecordingHooks hooks)
             throws Exception {
-        Host<S> host = host(options, hooks);
+        Host<B> host = host(options, hooks);
         renameIntoPlace(variant(lang, "v1"), watched);
         assertTrue(host.reloadIfChanged(), "v1 loads: " + hooks.refused);
         update(host);
@@ -51,7 +51,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
     }
 
     /** {@code bad} is refused with one line containing {@code why}, and v1 keeps answering. */
-    private void assertRefused(Host<S> host, RecordingHooks hooks, Path watched, Path bad, String why)
+    private void assertRefused(Host<B> host, RecordingHooks hooks, Path watched, Path bad, String why)
             throws Exception {
         int before = hooks.refused.size();
         renameIntoPlace(bad, watched);
@@ -62,13 +62,13 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
     }
 
     /** v1 still answers, then v2 is picked up and frame goes on from {@code frames}. */
-    private void assertRecovers(Lang lang, Host<S> host, Path watched, long frames) throws Exception {
+    private void assertRecovers(Lang lang, Host<B> host, Path watched, long frames) throws Exception {
         assertEquals(1, foo(host), "the previous version keeps answering");
         renameIntoPlace(variant(lang, "v2"), watched);
         assertTrue(host.reloadIfChanged(), "the next good version is picked up");
         assertEquals(2, foo(host));
         update(host);
-        assertEquals(frames + 1, host.state().frame(), "frame keeps counting");
+        assertEquals(frames + 1, frame(state(host)), "frame keeps counting");
     }
 
     @ParameterizedTest
@@ -76,7 +76,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
     default void overwrittenInPlaceWhileCallsRun(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Long> caller = Scenarios.inBackground(() -> {
                 long calls = 0;
@@ -101,7 +101,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             assertEquals(List.of(), hooks.refused, "nothing half-written was tried");
             assertEquals(2, foo(host));
             update(host);
-            assertEquals(2, host.state().frame());
+            assertEquals(2, frame(state(host)));
         }
     }
 
@@ -120,7 +120,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
 
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             List<String> reasons = new ArrayList<>();
             for (Map.Entry<String, byte[]> bad : broken.entrySet()) {
                 Path temp = dir.resolve("next.tmp");
@@ -141,7 +141,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
     default void aDirectoryOrADanglingSymlinkWhereTheFileWasIsRefused(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             Files.delete(watched);
             Files.createDirectory(watched);
             assertFalse(host.reloadIfChanged());
@@ -167,7 +167,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         assumeFalse("root".equals(System.getProperty("user.name")), "root may read any file: nothing to refuse");
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "---------");
             assertFalse(host.reloadIfChanged());
             assertTrue(lastRefusal(hooks).contains("cannot be read"), lastRefusal(hooks));
@@ -180,7 +180,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
     default void deletedThenRestored(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             Files.delete(watched);
             assertFalse(host.reloadIfChanged());
             assertFalse(host.reloadIfChanged());
@@ -196,7 +196,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         Path watched = watchedIn(dir);
         Duration settle = Duration.ofMillis(400);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched).withSettle(settle), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched).withSettle(settle), hooks)) {
             CompletableFuture<Void> builds = Scenarios.inBackground(() -> {
                 for (int i = 0; i < 10; i++) {
                     renameIntoPlace(variant(lang, i % 2 == 0 ? "v2" : "v3"), watched); // ends on v3
@@ -212,7 +212,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             assertEquals(3, foo(host), "ends on the last version");
             assertTrue(hooks.swapped.size() <= 3, "the settle time skipped most of the ten: " + hooks.order);
             update(host);
-            assertEquals(2, host.state().frame());
+            assertEquals(2, frame(state(host)));
         }
     }
 
@@ -221,7 +221,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
     default void wrongAbiAndMissingFooAndAMissingDependencyAreRefused(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             Map<String, String> expected = Map.of("abi2", "abi_version() returned 2", "nofoo", "foo()",
                     "needsdep", System.mapLibraryName("hotlib_gone"));
             for (String bad : List.of("abi2", "nofoo", "needsdep")) {
@@ -242,7 +242,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         Path a = Files.copy(variant(lang, "v1"), dir.resolve("a.so"));
         Path b = Files.copy(variant(lang, "v2"), dir.resolve("b.so"));
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = host(options(watched), hooks)) {
+        try (Host<B> host = host(options(watched), hooks)) {
             Files.createSymbolicLink(watched, a);
             assertTrue(host.reloadIfChanged());
             assertEquals(1, foo(host));
@@ -259,7 +259,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
     default void aFileOrFolderOtherUsersCanWriteIsRefusedUnlessTrusted(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "v2"), watched, "rw-rw-rw-");
             assertFalse(host.reloadIfChanged());
             assertTrue(lastRefusal(hooks).contains("other users can write"), lastRefusal(hooks));
@@ -271,7 +271,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
             assertFalse(host.reloadIfChanged());
             assertTrue(lastRefusal(hooks).contains("its folder"), lastRefusal(hooks));
         }
-        try (Host<S> trusting = host(options(watched).withTrustWritable(true), new RecordingHooks())) {
+        try (Host<B> trusting = host(options(watched).withTrustWritable(true), new RecordingHooks())) {
             assertTrue(trusting.reloadIfChanged(), "loaded when the user opts in");
             assertEquals(2, foo(trusting));
         } finally {
@@ -279,76 +279,76 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    // Issue 12, case 1: every backend resolves everything at load (RTLD_NOW), so the call never dies.
+    // Every backend resolves everything at load (RTLD_NOW), so the call never dies.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void anUndefinedFunctionIsRefusedAtLoadNotAtTheFirstCall(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             assertRefused(host, hooks, watched, variant(lang, "undef"), "hotlib_nowhere");
             assertRecovers(lang, host, watched, 1);
         }
     }
 
-    // Case 2: the version loads, and its greeting is empty: no crash, no "null" string.
+    // The version loads, and its greeting is empty: no crash, no "null" string.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void aNullGreetingLoadsAndIsEmpty(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "nullgreeting"), watched);
             assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
-            assertEquals(Optional.empty(), call(host, Pin::greeting));
+            assertEquals(Optional.empty(), call(host, Demo::greeting));
             assertEquals(4, foo(host));
             update(host);
-            assertEquals(2, host.state().frame());
+            assertEquals(2, frame(state(host)));
         }
     }
 
-    // Case 3: a function of the ABI exported as data is refused before anything binds or calls it.
+    // A function the binding looks up, exported as data, is refused before anything calls it.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void aFunctionExportedAsDataIsRefusedNamingIt(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             assertRefused(host, hooks, watched, variant(lang, "foodata"), "foo is data (STT_OBJECT), not a function");
             assertRefused(host, hooks, watched, variant(lang, "bardata"), "bar is data (STT_OBJECT), not a function");
             assertRecovers(lang, host, watched, 1);
         }
     }
 
-    // Case 4: malformed ELF headers are one line each, never an exception out of the host.
+    // Malformed ELF headers are one line each, never an exception out of the host.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void malformedElfHeadersAreRefusedOneLineEach(Lang lang, @TempDir Path dir) throws Exception {
         byte[] good = Files.readAllBytes(variant(lang, "v2"));
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             Map<String, byte[]> bad = new LinkedHashMap<>();
             bad.put("e_phentsize 1", Natives.withHalfWordAt(good, 54, 1));
             bad.put("e_phoff overflowing", Natives.withLongAt(good, 32, Long.MAX_VALUE - 8));
-            bad.put("e_shnum huge", Natives.withHalfWordAt(good, 60, 0xffff));
             for (Map.Entry<String, byte[]> each : bad.entrySet()) {
                 Path temp = dir.resolve("next.tmp");
                 Files.write(temp, each.getValue());
-                assertRefused(host, hooks, watched, temp, "");
+                assertRefused(host, hooks, watched, temp, "its ELF headers are malformed (");
+                assertTrue(lastRefusal(hooks).endsWith("): not a library a linker wrote"), lastRefusal(hooks));
                 assertEquals(1, lastRefusal(hooks).lines().count(), each.getKey());
             }
             assertRecovers(lang, host, watched, 1);
         }
     }
 
-    // Case 5: a C++ guest with a STB_GNU_UNIQUE symbol is warned of when loaded, and reported still loaded.
+    // A C++ guest with a STB_GNU_UNIQUE symbol is warned of when loaded, and reported still loaded.
     @Test
     default void aUniqueSymbolIsWarnedOfAndTheUnloadIsReported(@TempDir Path dir) throws Exception {
         Path unique = Natives.cxxVariant("unique");
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(Lang.C, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(Lang.C, watched, options(watched), hooks)) {
             renameIntoPlace(unique, watched);
             assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
             assertEquals(11, foo(host));
@@ -361,13 +361,13 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    // Case 5: a Rust thread_local! with Drop cannot be seen before loading (every Rust cdylib imports
+    // A Rust thread_local! with Drop cannot be seen before loading (every Rust cdylib imports
     // __cxa_thread_atexit_impl); the host reports it after dlclose.
     @Test
     default void aRustThreadLocalWithDropIsReportedStillLoaded(@TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(Lang.RUST, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(Lang.RUST, watched, options(watched), hooks)) {
             renameIntoPlace(variant(Lang.RUST, "tlsdrop"), watched);
             assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
             assertEquals(4, foo(host), "touches the thread-local on this long-lived thread");
@@ -378,8 +378,8 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    // Case 6: a guest that finds its own library through RUNPATH $ORIGIN loads from its private copy; an
-    // in-place cp over that library cannot crash it; a changed library needs a restart, and says so.
+    // A guest that finds its own library through RUNPATH $ORIGIN loads from its private copy; an
+    // In-place cp over that library cannot crash it; a changed library needs a restart, and says so.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void aGuestWithASiblingLibraryLoadsAndAChangedSiblingAsksForARestart(Lang lang, @TempDir Path dir)
@@ -388,7 +388,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         Path sibling = dir.resolve(System.mapLibraryName("hotlib_sibling"));
         Files.copy(Natives.sibling("a"), sibling);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             renameIntoPlace(variant(lang, "sibling"), watched);
             assertTrue(host.reloadIfChanged(), "$ORIGIN works from the copy: " + hooks.refused);
             assertEquals(41, foo(host));
@@ -402,13 +402,13 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    private void assertRecovers2(Lang lang, Host<S> host, Path watched) throws Exception {
+    private void assertRecovers2(Lang lang, Host<B> host, Path watched) throws Exception {
         renameIntoPlace(variant(lang, "v2"), watched);
         assertTrue(host.reloadIfChanged(), "the next good version is picked up");
         assertEquals(2, foo(host));
     }
 
-    // Case 7: a full file system leaves nothing behind, and a version that fits is loaded next.
+    // A full file system leaves nothing behind, and a version that fits is loaded next.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void aFullShadowFileSystemIsRefusedAndCleanedUp(Lang lang, @TempDir Path dir) throws Exception {
@@ -417,7 +417,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         long room = Files.size(variant(lang, "v1")) * 9 / 4 + 64 * 1024;  // v1 and v2 fit together
         assumeTrue(Natives.mountTmpfs(small, "size=" + room), "cannot mount a tmpfs here (needs root)");
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched).withShadowParent(small), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched).withShadowParent(small), hooks)) {
             Path big = dir.resolve("big.so");
             byte[] padded = java.util.Arrays.copyOf(Files.readAllBytes(variant(lang, "v2")), (int) room);
             Files.write(big, padded);  // a valid library followed by zeros, too big for what is left
@@ -432,13 +432,13 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    // Case 8: a /tmp cleaner removes the shadow folder: it is made again at the next version.
+    // A /tmp cleaner removes the shadow folder: it is made again at the next version.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void theShadowFolderRemovedWhileRunningIsMadeAgain(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched).withShadowParent(dir.resolve("tmp")),
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched).withShadowParent(dir.resolve("tmp")),
                 hooks)) {
             Natives.run(dir, "rm", "-rf", dir.resolve("tmp").toString());
             assertEquals(1, foo(host), "the loaded version does not need its file");
@@ -447,7 +447,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    // Case 10: a noexec shadow folder is named, with the option that moves it.
+    // A noexec shadow folder is named, with the option that moves it.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void aNoexecShadowFolderIsNamedWithTheOptionThatMovesIt(Lang lang, @TempDir Path dir) throws Exception {
@@ -455,7 +455,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         Path noexec = Files.createDirectory(dir.resolve("noexec"));
         assumeTrue(Natives.mountTmpfs(noexec, "size=64m,noexec"), "cannot mount a tmpfs here (needs root)");
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = host(options(watched).withShadowParent(noexec), hooks)) {
+        try (Host<B> host = host(options(watched).withShadowParent(noexec), hooks)) {
             renameIntoPlace(variant(lang, "v1"), watched);
             assertFalse(host.reloadIfChanged());
             assertEquals(1, hooks.refused.size());
@@ -466,14 +466,14 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    // Case 11: a file another user owns is refused, naming it.
+    // A file another user owns is refused, naming it.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void aFileAnotherUserOwnsIsRefusedNamingIt(Lang lang, @TempDir Path dir) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
             Path theirs = dir.resolve("theirs.tmp");
             Files.copy(variant(lang, "v2"), theirs);
             Natives.run(dir, "chown", "nobody", theirs.toString());
@@ -486,7 +486,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    // Case 12: content rewritten in place at the same size, with its mtime restored, is a new version.
+    // Content rewritten in place at the same size, with its mtime restored, is a new version.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void rewrittenInPlaceAtTheSameSizeWithItsMtimeRestoredIsReloaded(Lang lang, @TempDir Path dir)
@@ -497,7 +497,7 @@ public interface FaultScenarios<S extends HotlibState> extends Scenarios<S> {
         Path watched = watchedIn(dir);
         Files.write(watched, java.util.Arrays.copyOf(v1, size));
         RecordingHooks hooks = new RecordingHooks();
-        try (Host<S> host = host(options(watched), hooks)) {
+        try (Host<B> host = host(options(watched), hooks)) {
             assertTrue(host.reloadIfChanged(), "v1 loads: " + hooks.refused);
             Path stamp = Files.createFile(dir.resolve("stamp"));
             Natives.run(dir, "touch", "-r", watched.toString(), stamp.toString());

@@ -2,6 +2,7 @@ package dev.hotlib.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,16 +12,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The swap and the pins with a fake backend, so that a version's calls or its unload can fail on demand. Each
+ * The swap and the pins with a fake loader, so that a version's probe or its unload can fail on demand. Each
  * "library" is a small text file; its text says what the fake version does: {@code foo=N}, and optionally
- * {@code abi-throws} (its first call fails) or {@code close-throws} (its unload fails).
+ * {@code probe-throws} (the binding's probe fails), {@code probe-sleeps}, {@code close-throws} (its unload
+ * fails) or {@code close-sleeps}.
  */
 class HostTest {
     @TempDir
@@ -29,47 +29,40 @@ class HostTest {
     private final List<String> closed = new CopyOnWriteArrayList<>();
     private final RecordingHooks hooks = new RecordingHooks();
 
-    /** A version as the fake backend reads it from its file. */
-    private final class FakeGuest implements Guest<FakeState> {
-        private final String text;
+    /** The fake binding: what foo() of the version returns. */
+    private record Fake(int foo) {}
 
-        FakeGuest(String text) {
+    /** A version as the fake loader reads it from its file. */
+    private final class FakeLibrary implements Library {
+        private final Path path;
+        private final String text;
+        private boolean unloaded;
+
+        FakeLibrary(Path path, String text) {
+            this.path = path;
             this.text = text;
         }
 
-        @Override
-        public int abiVersion() {
-            if (text.contains("abi-sleeps")) {
-                sleep(SLOW);
-            }
-            if (text.contains("abi-throws")) {
-                throw new IllegalStateException("abi_version() crashed on purpose");
-            }
-            return Abi.VERSION;
-        }
-
-        @Override
-        public int foo() {
+        int foo() {
             return Integer.parseInt(text.replaceAll(".*foo=(\\d+).*", "$1"));
         }
 
         @Override
-        public OptionalInt bar() {
-            return OptionalInt.empty();
+        public Path path() {
+            return path;
         }
 
         @Override
-        public Optional<String> greeting() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void update(FakeState state) {
-            state.frame++;
+        public boolean defines(String symbol) {
+            return symbol.equals("foo");
         }
 
         @Override
         public void close() {
+            if (unloaded) {
+                return;
+            }
+            unloaded = true;
             closed.add("foo=" + foo());
             if (text.contains("close-sleeps")) {
                 sleep(SLOW);
@@ -85,7 +78,25 @@ class HostTest {
         }
     }
 
-    /** How long a fake version's slow abi_version() or close() takes: a lower bound the timing must show. */
+    /** Loads a fake version, and runs its probe: a probe that throws refuses it, and unloads it first. */
+    private Guest<Fake> load(LibraryFile file) {
+        FakeLibrary library;
+        try {
+            library = new FakeLibrary(file.path(), Files.readString(file.path()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (library.text.contains("probe-sleeps")) {
+            sleep(SLOW);
+        }
+        if (library.text.contains("probe-throws")) {
+            library.close();
+            throw new IllegalStateException("the probe crashed on purpose");
+        }
+        return new Guest<>(library, new Fake(library.foo()));
+    }
+
+    /** How long a fake version's slow probe or close() takes: a lower bound the timing must show. */
     private static final Duration SLOW = Duration.ofMillis(30);
 
     private static void sleep(Duration d) {
@@ -96,33 +107,13 @@ class HostTest {
         }
     }
 
-    static final class FakeState implements HotlibState {
-        long frame;
-
-        @Override
-        public long frame() {
-            return frame;
-        }
-
-        @Override
-        public double value() {
-            return 0;
-        }
-
-        @Override
-        public void close() {}
+    private Host<Fake> host() {
+        return host(Duration.ofSeconds(5));
     }
 
-    private Host<FakeState> host() {
-        Backend<FakeState> fake = new Backend<>("fake", FakeState::new, file -> {
-            try {
-                return new FakeGuest(Files.readString(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        return new Host<>(fake, Host.Settings.watching(dir.resolve("libfake.so")).withSettle(Duration.ZERO)
-                .withShadowParent(dir.resolve("shadow")), hooks);
+    private Host<Fake> host(Duration pinPatience) {
+        return new Host<>(this::load, Host.Settings.watching(dir.resolve("libfake.so")).withSettle(Duration.ZERO)
+                .withShadowParent(dir.resolve("shadow")).withPinPatience(pinPatience), hooks);
     }
 
     private void publish(String text) throws IOException {
@@ -131,21 +122,21 @@ class HostTest {
                 StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private int foo(Host<FakeState> host) {
-        try (Pin<FakeState> pin = host.pin()) {
-            return pin.foo();
+    private int foo(Host<Fake> host) {
+        try (Pin<Fake> pin = host.pin()) {
+            return pin.binding().foo();
         }
     }
 
     @Test
     void aNewVersionWhoseFirstCallThrowsIsRefusedAndTheOldKeepsRunning() throws Exception {
-        try (Host<FakeState> host = host()) {
+        try (Host<Fake> host = host()) {
             publish("foo=1");
             assertTrue(host.reloadIfChanged());
-            publish("foo=2 abi-throws");
+            publish("foo=2 probe-throws");
             assertFalse(host.reloadIfChanged());
             assertEquals(1, hooks.refused.size());
-            assertTrue(hooks.refused.get(0).contains("abi_version() crashed on purpose"), hooks.refused.get(0));
+            assertEquals("it could not be loaded (the probe crashed on purpose)", hooks.refused.get(0));
             assertEquals(List.of("foo=2"), closed, "the refused version was unloaded");
             assertEquals(1, foo(host), "the old version keeps answering");
             try (var copies = Files.list(host.shadowDirectory().orElseThrow())) {
@@ -160,7 +151,7 @@ class HostTest {
 
     @Test
     void anOldVersionWhoseUnloadThrowsIsReportedAndTheLoopGoesOn() throws Exception {
-        try (Host<FakeState> host = host()) {
+        try (Host<Fake> host = host()) {
             publish("foo=1 close-throws");
             assertTrue(host.reloadIfChanged());
             publish("foo=2");
@@ -175,16 +166,17 @@ class HostTest {
 
     @Test
     void anOldVersionIsUnloadedAtThePollAfterItsLastPinIsReleasedAndNotBefore() throws Exception {
-        try (Host<FakeState> host = host()) {
+        try (Host<Fake> host = host()) {
             publish("foo=1");
             assertTrue(host.reloadIfChanged());
-            Pin<FakeState> first = host.pin();
-            Pin<FakeState> second = host.pin();
+            Pin<Fake> first = host.pin();
+            Pin<Fake> second = host.pin();
             publish("foo=2");
             assertTrue(host.reloadIfChanged());
             assertEquals(List.of(), closed, "pinned twice: not unloaded");
-            assertEquals(1, first.foo(), "a pinned span keeps its version after the swap");
-            assertEquals(2, foo(host), "a new pin gets the new version");
+            assertEquals(1, first.binding().foo(), "a pinned span keeps its version after the swap");
+            assertEquals(2, Scenarios.inBackground(() -> foo(host)).get(), "a new pin elsewhere gets the new version");
+            assertEquals(1, foo(host), "a pin nested in this thread's holds its version");
             first.close();
             host.reloadIfChanged();
             assertEquals(List.of(), closed, "one pin still holds it");
@@ -199,7 +191,7 @@ class HostTest {
 
     @Test
     void anUnpinnedOldVersionIsUnloadedDuringTheSwap() throws Exception {
-        try (Host<FakeState> host = host()) {
+        try (Host<Fake> host = host()) {
             publish("foo=1");
             assertTrue(host.reloadIfChanged());
             assertEquals(1, foo(host));
@@ -212,16 +204,15 @@ class HostTest {
 
     @Test
     void eachSwapSaysWhereItsTimeWent() throws Exception {
-        try (Host<FakeState> host = host()) {
-            publish("foo=1 abi-sleeps");
+        try (Host<Fake> host = host()) {
+            publish("foo=1 probe-sleeps");
             assertTrue(host.reloadIfChanged());
             SwapTimes first = hooks.times.get(0);
-            assertTrue(first.loadAndProbe().compareTo(SLOW) >= 0, "abi_version() is timed as the probe: " + first);
+            assertTrue(first.loadAndProbe().compareTo(SLOW) >= 0, "the probe is timed with the load: " + first);
             assertEquals(Duration.ZERO, first.unloadOld(), "nothing to unload on the first load");
             publish("foo=2 close-sleeps");
             assertTrue(host.reloadIfChanged());
-            assertTrue(hooks.times.get(1).loadAndProbe().compareTo(SLOW) < 0, hooks.times.get(1).toString());
-            try (Pin<FakeState> pinned = host.pin()) {
+            try (Pin<Fake> pinned = host.pin()) {
                 publish("foo=3");
                 assertTrue(host.reloadIfChanged());
                 assertEquals(Duration.ZERO, hooks.times.get(2).unloadOld(), "a pinned old version is not unloaded");
@@ -231,36 +222,40 @@ class HostTest {
             assertTrue(host.reloadIfChanged());
             SwapTimes fourth = hooks.times.get(3);
             assertTrue(fourth.unloadOld().compareTo(Duration.ZERO) > 0, "version 3 was unloaded: " + fourth);
-            assertTrue(fourth.unloadOld().compareTo(SLOW) < 0, "version 2's slow close was not this swap's");
             for (SwapTimes t : hooks.times) {
-                assertFalse(t.look().isNegative() || t.copyAndCheck().isNegative(), t.toString());
-                assertEquals(t.look().plus(t.copyAndCheck()).plus(t.loadAndProbe()).plus(t.unloadOld()), t.total());
+                assertFalse(t.look().isNegative() || t.copyAndCheck().isNegative() || t.loadAndProbe().isNegative(),
+                        t.toString());
             }
         }
     }
 
     @Test
     void anOldVersionPinnedLongerThanThePatienceIsToldOnce() throws Exception {
-        Backend<FakeState> fake = new Backend<>("fake", FakeState::new, file -> {
-            try {
-                return new FakeGuest(Files.readString(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        Host.Settings settings = Host.Settings.watching(dir.resolve("libfake.so")).withSettle(Duration.ZERO)
-                .withShadowParent(dir.resolve("shadow")).withPinPatience(Duration.ZERO);
-        try (Host<FakeState> host = new Host<>(fake, settings, hooks); Pin<FakeState> held = heldPin(host)) {
+        try (Host<Fake> host = host(Duration.ZERO); Pin<Fake> held = heldPin(host)) {
             publish("foo=2");
             assertTrue(host.reloadIfChanged());
             host.reloadIfChanged();
             host.reloadIfChanged();
             assertEquals(List.of("1: 1"), hooks.pinned);
-            assertEquals(1, held.foo());
+            assertEquals(1, held.binding().foo());
         }
     }
 
-    private Pin<FakeState> heldPin(Host<FakeState> host) throws Exception {
+    @Test
+    void aStateHandedToTheHostIsClosedAtCloseOnce() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        Host<Fake> host = host();
+        host.own(() -> events.add("state closed"));
+        publish("foo=1");
+        assertTrue(host.reloadIfChanged());
+        host.close();
+        host.close();
+        assertEquals(List.of("state closed"), events, "closed once, after the version");
+        assertEquals(List.of("foo=1"), closed);
+        assertThrows(IllegalStateException.class, () -> host.own(() -> { }));
+    }
+
+    private Pin<Fake> heldPin(Host<Fake> host) throws Exception {
         publish("foo=1");
         assertTrue(host.reloadIfChanged());
         return host.pin();

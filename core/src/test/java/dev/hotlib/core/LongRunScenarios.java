@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** A program left running all day while the library is rebuilt hundreds of times: nothing may pile up. */
-public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
+public interface LongRunScenarios<B, S extends AutoCloseable> extends Scenarios<B, S> {
     int SOAK_RELOADS = 1000;
     /** Open descriptors may grow a little as the JVM warms up (class files, jars); never one per reload. */
     int FD_GROWTH_BOUND = 16;
@@ -30,7 +30,7 @@ public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
         assumeTrue(Files.exists(Path.of("/proc/self/fd")), "needs Linux's /proc");
         Path watched = watchedIn(dir);
         Path[] versions = {variant(lang, "v1"), variant(lang, "v2")};
-        try (Host<S> host = host(options(watched).withSettle(Duration.ZERO), new RecordingHooks())) {
+        try (Host<B> host = host(options(watched).withSettle(Duration.ZERO), new RecordingHooks())) {
             Path shadows = host.shadowDirectory().orElseThrow();
             for (int i = 0; i < 20; i++) { // warm up before the baseline
                 reloadAndCall(host, watched, versions[i % 2], i % 2 + 1);
@@ -45,9 +45,9 @@ public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
             long shadowFiles = count(shadows);
             long heap = usedHeapMb();
             System.out.printf("soak %s %s: %d reloads; mapped versions %d; open fds %d -> %d; shadow files %d;"
-                    + " heap after GC %d -> %d MB%n", backend().name(), lang, SOAK_RELOADS, mapped, fdsBefore, fds,
+                    + " heap after GC %d -> %d MB%n", backendName(), lang, SOAK_RELOADS, mapped, fdsBefore, fds,
                     shadowFiles, heapBefore, heap);
-            assertEquals(20 + SOAK_RELOADS, host.state().frame(), "one update per reload, none lost");
+            assertEquals(20 + SOAK_RELOADS, frame(state(host)), "one update per reload, none lost");
             assertEquals(1, mapped, "only the current version is mapped");
             assertTrue(fds - fdsBefore <= FD_GROWTH_BOUND, "open fds grew from " + fdsBefore + " to " + fds);
             assertEquals(1, shadowFiles, "only the current version's copy is on disk");
@@ -56,11 +56,11 @@ public interface LongRunScenarios<S extends HotlibState> extends Scenarios<S> {
         }
     }
 
-    private void reloadAndCall(Host<S> host, Path watched, Path version, int foo) throws Exception {
+    private void reloadAndCall(Host<B> host, Path watched, Path version, int foo) throws Exception {
         renameIntoPlace(version, watched);
         assertTrue(host.reloadIfChanged());
         assertEquals(foo, foo(host));
-        call(host, Pin::greeting);
+        call(host, Demo::greeting);
         update(host);
     }
 

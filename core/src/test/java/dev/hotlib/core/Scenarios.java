@@ -10,6 +10,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What every group of scenarios needs: the backend's binding of the demo ABI under test, and a host watching a
@@ -37,8 +38,16 @@ public interface Scenarios<B, S extends AutoCloseable> {
     /** {@code state->value}. */
     double value(S state);
 
+    /**
+     * The demo's calls through {@code binding}, with {@code state}; {@code defines} tells which functions the
+     * version exports ({@code bar()} and {@code abiVersion()} are empty where it does not).
+     */
+    Demo demo(B binding, Predicate<String> defines, S state);
+
     /** The demo's calls through {@code pin}'s binding, with {@code state}. */
-    Demo demo(Pin<B> pin, S state);
+    default Demo demo(Pin<B> pin, S state) {
+        return demo(pin.binding(), pin::defines, state);
+    }
 
     /** The states of the hosts that {@link #host} made, each closed by its host. */
     Map<Host<?>, Object> STATES = new WeakHashMap<>();
