@@ -266,6 +266,28 @@ public abstract class ConformanceSuite<B, S extends AutoCloseable>
                 backendName(), LargeLibrary.MEGABYTES, took.toMillis());
     }
 
+    /**
+     * The classic C-library autoreload sample, built by its own CMakeLists.txt and unchanged (it exports foo, and
+     * bar once uncommented; nothing else of this project's ABI): the example runs it, and picks up its edit.
+     */
+    @Test
+    void theClassicSamplesOwnLibraryRunsAndItsEditIsPickedUp() throws Exception {
+        ClassicSample sample = ClassicSample.buildIn(dir);
+        try (ExampleProgram program = new ExampleProgram(mainClass(), sample.library(), programJvmOptions(),
+                List.of())) {
+            program.awaitLine("foo() -> 4");
+            program.awaitLine("bar() is not defined");
+            program.awaitLine("greeting() is not defined");
+            program.awaitLine("update() is not defined");
+            sample.edit();
+            program.awaitLine("reloaded ");
+            program.awaitLine("foo() -> 5");
+            program.awaitLine("bar() -> 10");
+            assertTrue(program.output().stream().noneMatch(line -> line.startsWith("not loaded")),
+                    String.join("\n", program.output()));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Lang.class)
     void endToEndEditRebuildAndWatchTheRunningProgram(Lang lang) throws Exception {
