@@ -2,7 +2,6 @@ package dev.hotlib.jna;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.hotlib.core.HotlibState;
 
 /**
  * The host's {@code hotlib_state}: 16 bytes of native memory, allocated zeroed once, that never move. Every
@@ -12,7 +11,7 @@ import dev.hotlib.core.HotlibState;
  * {@code Structure}, which keeps public Java fields beside the memory and copies between the two by reflection
  * around every call: the fields then say something else than the memory whenever a copy is skipped or stale.
  */
-public final class JnaState implements HotlibState {
+public final class JnaState implements AutoCloseable {
     /** typedef struct hotlib_state { int64_t frame; double value; } hotlib_state; */
     private static final long FRAME = 0;  // int64_t frame;
     private static final long VALUE = 8;  // double value;
@@ -21,7 +20,7 @@ public final class JnaState implements HotlibState {
     private final Memory memory = new Memory(SIZE);
     private boolean freed;
 
-    /** Zeroed native memory (the host makes one; public for the benchmarks). */
+    /** Zeroed native memory. */
     public JnaState() {
         memory.clear();  // JNA's Memory is malloc()ed, not zeroed
     }
@@ -32,19 +31,22 @@ public final class JnaState implements HotlibState {
         return memory;
     }
 
-    @Override
     public long frame() {
         checkNotFreed();
         return memory.getLong(FRAME);
     }
 
-    @Override
     public double value() {
         checkNotFreed();
         return memory.getDouble(VALUE);
     }
 
-    /** Frees the native memory now rather than when the garbage collector gets to it. */
+    @Override
+    public String toString() {
+        return "frame " + frame() + ", value " + value();
+    }
+
+    /** Frees the native memory now rather than when the garbage collector gets to it. Twice is harmless. */
     @Override
     public void close() {
         if (!freed) {
