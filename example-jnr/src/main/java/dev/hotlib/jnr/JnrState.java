@@ -1,43 +1,30 @@
 package dev.hotlib.jnr;
 
-import com.kenai.jffi.MemoryIO;
-import dev.hotlib.core.HotlibState;
-import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
-
 /**
- * The host's {@code hotlib_state}, a jnr-ffi {@link Struct} backed by native memory the host allocates once.
- * jnr-ffi would free its own direct memory only when the garbage collector finalizes it, so the memory comes
- * from jffi (the layer under jnr-ffi) and {@link #close} frees it on demand.
+ * The host's {@code hotlib_state}, a jnr-ffi struct in native memory the host allocates once and frees at
+ * {@link #close} (see {@link JnrLibrary.NativeStruct}): a second close frees nothing, and a closed state is
+ * refused with IllegalStateException, by its getters and by {@link JnrDemo#update}, before C could see it.
  */
-public final class JnrState extends Struct implements HotlibState {
-    private static final MemoryIO IO = MemoryIO.getInstance();
-
+public final class JnrState extends JnrLibrary.NativeStruct {
     /** typedef struct hotlib_state { int64_t frame; double value; } hotlib_state; */
     private final Signed64 frame = new Signed64();
     private final Double value = new Double();
-    private final long address;
 
-    /** Zeroed native memory from jffi (the host makes one; public for the benchmarks). */
+    /** A zeroed state (the host makes one; public for the benchmarks). */
     public JnrState() {
-        super(Runtime.getSystemRuntime());
-        int size = Struct.size(this);
-        this.address = IO.allocateMemory(size, true); // zeroed
-        useMemory(getRuntime().getMemoryManager().newPointer(address, size));
+        allocate();
     }
 
-    @Override
     public long frame() {
         return frame.get();
     }
 
-    @Override
     public double value() {
         return value.get();
     }
 
     @Override
-    public void close() {
-        IO.freeMemory(address);
+    public java.lang.String toString() {  // a Struct has a String field type of its own
+        return "frame " + frame() + ", value " + value();
     }
 }
