@@ -1,0 +1,236 @@
+package dev.hotlib.ffm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.hotlib.core.Guest;
+import dev.hotlib.core.Library;
+import dev.hotlib.core.LibraryFile;
+import dev.hotlib.core.LoadException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One version of a library, opened with the JDK's Foreign Function &amp; Memory API, knowing none of its functions.
+ *
+ * <p>Not {@code SymbolLookup.libraryLookup}: it opens the library lazily (RTLD_LAZY), so a function that is
+ * declared but defined nowhere loads fine and kills the JVM at its first call, and its shared arena makes every
+ * call pay for an acquire and a release. This calls dlopen() itself, through FFM, with RTLD_NOW, and wraps each
+ * function's address in the global scope: the host's pins, not an arena, keep a version mapped while it is called.
+ * A binding of the library's functions extends {@link Binding}.
+ */
+public final class FfmLibrary implements Library {
+    private static final Linker LINKER = Linker.nativeLinker();
+    // <dlfcn.h>, from the C library the JVM already has loaded.
+    private static final MethodHandle DLOPEN = libc("dlopen", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle DLSYM = libc("dlsym", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle DLCLOSE = libc("dlclose", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle DLERROR = libc("dlerror", FunctionDescriptor.of(ADDRESS));
+    private static final int RTLD_NOW = 0x2;  // <dlfcn.h> on Linux
+    private static final int RTLD_NOLOAD = 0x4;
+    private static final int RTLD_LOCAL = 0;
+    /** The functions' names as C strings, made once for every version's dlsym() (a few bytes, never freed). */
+    private static final Map<String, MemorySegment> NAMES = new ConcurrentHashMap<>();
+
+    private final LibraryFile file;
+    private final MemorySegment handle;  // void *, from dlopen()
+    private boolean closed;
+
+    private FfmLibrary(LibraryFile file, MemorySegment handle) {
+        this.file = file;
+        this.handle = handle;
+    }
+
+    /** dlopen()s {@code file} with RTLD_NOW | RTLD_LOCAL: every reference it makes is resolved now, or it fails. */
+    public static FfmLibrary open(LibraryFile file) throws LoadException {
+        MemorySegment handle = dlopen(file.path(), RTLD_NOW | RTLD_LOCAL);
+        if (handle.equals(MemorySegment.NULL)) {
+            throw new LoadException("it could not be loaded (" + dlerror(file.path()) + ")");
+        }
+        return new FfmLibrary(file, handle);
+    }
+
+    /**
+     * Opens {@code file}, binds it with {@code bind}, refuses it in one line if it lacks any required function,
+     * then runs {@code probe}; closes the library when any of them fails.
+     */
+    public static <B extends Binding> Guest<B> load(LibraryFile file, Binder<B> bind, Probe<B> probe)
+            throws LoadException {
+        FfmLibrary library = open(file);
+        try {
+            B binding = bind.bind(library);
+            List<String> missing = ((Binding) binding).missing;
+            if (!missing.isEmpty()) {
+                throw LoadException.missing(missing);
+            }
+            Guest<B> guest = new Guest<>(library, binding);
+            probe.check(guest);
+            return guest;
+        } catch (LoadException | RuntimeException | Error e) {
+            library.close();
+            throw e;
+        }
+    }
+
+    /** {@link #load(LibraryFile, Binder, Probe)} with no probe. */
+    public static <B extends Binding> Guest<B> load(LibraryFile file, Binder<B> bind) throws LoadException {
+        return load(file, bind, guest -> {});
+    }
+
+    /**
+     * A downcall handle to the function {@code name}, or null when this version does not export it; refuses a
+     * symbol exported as data, which a call would jump into.
+     */
+    public MethodHandle function(String name, FunctionDescriptor function, Linker.Option... options)
+            throws LoadException {
+        file.checkFunction(name);
+        MemorySegment address = dlsym(name);
+        return address.equals(MemorySegment.NULL) ? null : LINKER.downcallHandle(address, function, options);
+    }
+
+    @Override
+    public boolean defines(String symbol) {
+        return !dlsym(symbol).equals(MemorySegment.NULL);
+    }
+
+    @Override
+    public Path path() {
+        return file.path();
+    }
+
+    /** dlclose()s this version; twice is harmless. Its handles must not be called any more. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            if (call(() -> (int) DLCLOSE.invokeExact(handle)) != 0) {
+                throw new IllegalStateException("dlclose() failed: " + dlerror(file.path()));
+            }
+        }
+    }
+
+    /** Asks the loader, without loading anything, whether it still has this version. */
+    @Override
+    public boolean stillLoaded() {
+        MemorySegment again = dlopen(file.path(), RTLD_NOW | RTLD_NOLOAD);
+        if (again.equals(MemorySegment.NULL)) {
+            return false;
+        }
+        call(() -> (int) DLCLOSE.invokeExact(again));
+        return true;
+    }
+
+    private synchronized MemorySegment dlsym(String name) {
+        if (closed) {
+            throw new IllegalStateException(file.path() + " was unloaded");
+        }
+        MemorySegment cName = NAMES.computeIfAbsent(name, n -> Arena.global().allocateFrom(n));
+        return call(() -> (MemorySegment) DLSYM.invokeExact(handle, cName));
+    }
+
+    private static MemorySegment dlopen(Path file, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(file.toString());
+            return call(() -> (MemorySegment) DLOPEN.invokeExact(path, mode));
+        }
+    }
+
+    /** What the loader said last, in one line, without the file's path it starts with. */
+    private static String dlerror(Path file) {
+        MemorySegment message = call(() -> (MemorySegment) DLERROR.invokeExact());
+        if (message.equals(MemorySegment.NULL)) {
+            return "the loader gave no reason";
+        }
+        String text = Binding.string(message).lines().findFirst().orElse("").strip();
+        return text.startsWith(file + ": ") ? text.substring(file.toString().length() + 2) : text;
+    }
+
+    private static MethodHandle libc(String name, FunctionDescriptor function) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), function);
+    }
+
+    private interface Call<T> {
+        T call() throws Throwable;
+    }
+
+    private static <T> T call(Call<T> call) {
+        try {
+            return call.call();
+        } catch (Throwable t) {
+            throw Binding.fail(t);
+        }
+    }
+
+    /** Makes a binding of one version: usually its constructor, {@code FfmDemo::new}. */
+    @FunctionalInterface
+    public interface Binder<B> {
+        B bind(FfmLibrary library) throws LoadException;
+    }
+
+    /** Checks a bound version before it is used (an ABI version, say), and refuses it by throwing. */
+    @FunctionalInterface
+    public interface Probe<B> {
+        void check(Guest<B> guest) throws LoadException;
+    }
+
+    /**
+     * A binding's base class: each function is a final field that its initialiser finds in the library given to
+     * the constructor (initialisers run right after {@code super(library)}), and a method that calls it:
+     * <pre>
+     * private final MethodHandle foo = required("foo", FunctionDescriptor.of(JAVA_INT));  // int32_t foo(void);
+     * public int foo() { try { return (int) foo.invokeExact(); } catch (Throwable t) { throw fail(t); } }
+     * </pre>
+     */
+    public abstract static class Binding {
+        private final FfmLibrary library;
+        private final List<String> missing = new ArrayList<>();
+
+        protected Binding(FfmLibrary library) {
+            this.library = library;
+        }
+
+        /** The function {@code name}; when this version lacks it, {@link #load} refuses the version. */
+        protected final MethodHandle required(String name, FunctionDescriptor function) throws LoadException {
+            MethodHandle handle = library.function(name, function);
+            if (handle == null) {
+                missing.add(name);
+            }
+            return handle;
+        }
+
+        /** The function {@code name}; one that throws IllegalStateException when this version lacks it. */
+        protected final MethodHandle optional(String name, FunctionDescriptor function) throws LoadException {
+            MethodHandle handle = library.function(name, function);
+            MethodType type = function.toMethodType();
+            return handle != null ? handle : MethodHandles.dropArguments(MethodHandles.insertArguments(
+                    MethodHandles.throwException(type.returnType(), IllegalStateException.class), 0,
+                    new IllegalStateException(name + "() is not defined by " + library.path().getFileName())),
+                    0, type.parameterList());
+        }
+
+        /** A C string, decoded as UTF-8 (copied: do it while the version is mapped), or null for NULL. */
+        protected static String string(MemorySegment text) {
+            return text.equals(MemorySegment.NULL) ? null
+                    : text.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+        }
+
+        /** For a call's {@code catch (Throwable t)}: what a downcall handle threw, unchecked. */
+        protected static RuntimeException fail(Throwable t) {
+            if (t instanceof Error e) {
+                throw e;
+            }
+            return t instanceof RuntimeException e ? e : new IllegalStateException(t);
+        }
+    }
+}
