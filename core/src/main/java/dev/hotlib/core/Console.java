@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * The example program's output. {@link #print} writes a tick's line behind the time since start:
@@ -21,6 +22,7 @@ public final class Console implements Hooks {
             DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final PrintStream out;
+    private final IntConsumer exit;
     private final String backend;
     private final String waitingHint;
     private final long start = System.nanoTime();
@@ -31,7 +33,13 @@ public final class Console implements Hooks {
      * @param waitingHint what to add while the library is not there yet (see {@link Options#waitingHint})
      */
     public Console(PrintStream out, String backend, String waitingHint) {
+        this(out, backend, waitingHint, System::exit);
+    }
+
+    /** As the public constructor, with what ends the program (a test's recorder). */
+    Console(PrintStream out, String backend, String waitingHint, IntConsumer exit) {
         this.out = out;
+        this.exit = exit;
         this.backend = backend;
         this.waitingHint = waitingHint;
     }
@@ -80,6 +88,18 @@ public final class Console implements Hooks {
                 + running.map(v -> "version " + v.number() + " keeps running").orElse("no version is running yet"));
     }
 
+    /**
+     * Release mode has nothing to run: one line, and the program ends with status 1 (exec:java runs in Maven's
+     * JVM: this ends Maven too, with no stack trace after the line).
+     */
+    @Override
+    public void releaseModeCannotStart(Path file, String reason) {
+        out.println("not loaded: " + file + ": " + reason + "; release mode loads the library once, at start, so"
+                + " the program ends" + (waitingHint.isEmpty() ? "" : ": " + waitingHint));
+        out.flush();
+        exit.accept(1);
+    }
+
     @Override
     public void warning(Version version, String warning) {
         out.println("warning: version " + version.number() + ": " + warning);
@@ -102,14 +122,20 @@ public final class Console implements Hooks {
 
     @Override
     public void pinnedTooLong(Version old, int pins, Instant since) {
-        out.println("warning: version " + old.number() + " is still pinned (" + pins + (pins == 1 ? " pin" : " pins")
-                + ", since " + CLOCK.format(since) + ", when it was replaced):"
-                + " it stays mapped until they are released");
+        out.println("warning: version " + old.number() + " is still pinned by " + pins
+                + (pins == 1 ? " thread" : " threads") + " since " + CLOCK.format(since) + ", when it was replaced:"
+                + " it stays mapped until " + (pins == 1 ? "that thread releases its pin" : "they release their pins"));
     }
 
     @Override
     public void pinsLeaked(Version version, int pins) {
         out.println("warning: " + pins + (pins == 1 ? " pin" : " pins") + " on version " + version.number()
-                + " were dropped without being released; the garbage collector released them");
+                + (pins == 1 ? " was" : " were") + " dropped without being released; each is released when its"
+                + " thread ends or takes its next pin");
+    }
+
+    @Override
+    public void stateCloseFailed(AutoCloseable state, Throwable failure) {
+        out.println("warning: the state could not be closed (" + failure + ")");
     }
 }

@@ -30,6 +30,12 @@ public interface Hooks {
      */
     default void refused(Path file, String reason, Optional<Version> running) {}
 
+    /**
+     * Release mode found no version to load at start: the file is not there, or it was refused. Release mode
+     * loads once and never watches, so nothing will come: the program should end, saying {@code reason}.
+     */
+    default void releaseModeCannotStart(Path file, String reason) {}
+
     /** Something about a version that loaded, worth knowing (it may never unload, for example). */
     default void warning(Version version, String warning) {}
 

@@ -164,6 +164,10 @@ public final class Host<B> implements AutoCloseable {
         Inspection seen = watcher.inspect();
         long look = System.nanoTime() - looking;
         if (seen instanceof Missing) {
+            if (settings.releaseMode()) {
+                hooks.releaseModeCannotStart(watcher.file(), "it is not there");
+                return false;
+            }
             if (tellOnce("missing")) {
                 hooks.waitingForLibrary(watcher.file(), version());
             }
@@ -171,6 +175,10 @@ public final class Host<B> implements AutoCloseable {
         }
         if (seen instanceof Unusable) {
             String why = ((Unusable) seen).why();
+            if (settings.releaseMode()) {
+                hooks.releaseModeCannotStart(watcher.file(), why);
+                return false;
+            }
             if (tellOnce(why)) {
                 hooks.refused(watcher.file(), why, version());
             }
@@ -304,7 +312,11 @@ public final class Host<B> implements AutoCloseable {
 
     private boolean refuse(FileIdentity identity, String reason) {
         watcher.take(identity); // not retried until the file changes again
-        hooks.refused(watcher.file(), reason, version());
+        if (settings.releaseMode()) {
+            hooks.releaseModeCannotStart(watcher.file(), reason);
+        } else {
+            hooks.refused(watcher.file(), reason, version());
+        }
         return false;
     }
 

@@ -255,6 +255,21 @@ class HostTest {
         assertThrows(IllegalStateException.class, () -> host.own(() -> { }));
     }
 
+    @Test
+    void releaseModeWithNothingToLoadSaysSoInsteadOfWaiting() throws Exception {
+        Host.Settings release = Host.Settings.watching(dir.resolve("libfake.so")).withSettle(Duration.ZERO)
+                .withShadowParent(dir.resolve("shadow")).withReleaseMode(true);
+        try (Host<Fake> host = new Host<>(this::load, release, hooks)) {
+            assertFalse(host.reloadIfChanged());
+            publish("foo=1 probe-throws");
+            assertFalse(host.reloadIfChanged());
+            assertEquals(List.of("it is not there", "it could not be loaded (the probe crashed on purpose)"),
+                    hooks.cannotStart);
+            assertEquals(List.of(), hooks.waiting, "never a silent wait");
+            assertEquals(List.of(), hooks.refused);
+        }
+    }
+
     private Pin<Fake> heldPin(Host<Fake> host) throws Exception {
         publish("foo=1");
         assertTrue(host.reloadIfChanged());

@@ -20,6 +20,7 @@ public final class RecordingHooks implements Hooks {
     public final List<String> pinned = new CopyOnWriteArrayList<>();
     public final List<String> leaked = new CopyOnWriteArrayList<>();
     public final List<String> order = new CopyOnWriteArrayList<>();
+    public final List<String> cannotStart = new CopyOnWriteArrayList<>();
 
     @Override
     public void waitingForLibrary(Path file, Optional<Version> running) {
@@ -43,6 +44,11 @@ public final class RecordingHooks implements Hooks {
     public void refused(Path file, String reason, Optional<Version> running) {
         refused.add(reason);
         order.add("refused");
+    }
+
+    @Override
+    public void releaseModeCannotStart(Path file, String reason) {
+        cannotStart.add(reason);
     }
 
     @Override
