@@ -8,18 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotlib.core.LibraryFile;
+import dev.hotlib.core.LoadException;
 import dev.hotlib.core.Natives.Lang;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,9 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Why the host copies every version to a fresh path and checks ELF files before dlopen: the hazards it
- * guards against, shown here without the host, with the JDK's own FFM API. The two that kill the JVM run in
- * a child JVM, whose death is the expected result. The cause is the loader and the kernel's mappings, not the
- * FFI, so every backend meets them alike.
+ * guards against, shown here with FfmLibrary alone, without the host and its checks. The two that kill the JVM
+ * run in a child JVM, whose death is the expected result. The cause is the loader and the kernel's mappings, not
+ * the FFI, so every backend meets them alike.
  */
 class LoaderHazardsTest {
     @TempDir
@@ -42,10 +41,18 @@ class LoaderHazardsTest {
     void dlopenOfAPathItHasSeenReturnsTheOldLibraryEvenAfterTheFileWasReplaced(Lang lang) throws Throwable {
         Path lib = dir.resolve("libsame.so");
         renameIntoPlace(variant(lang, "v1"), lib);
-        try (Arena first = Arena.ofConfined(); Arena second = Arena.ofConfined()) {
-            assertEquals(1, foo(SymbolLookup.libraryLookup(lib, first)));
+        FfmLibrary first = open(lib);
+        try {
+            assertEquals(1, foo(first));
             renameIntoPlace(variant(lang, "v2"), lib);
-            assertEquals(1, foo(SymbolLookup.libraryLookup(lib, second)), "the new file's foo() would return 2");
+            FfmLibrary second = open(lib);
+            try {
+                assertEquals(1, foo(second), "the new file's foo() would return 2");
+            } finally {
+                second.close();
+            }
+        } finally {
+            first.close();
         }
     }
 
@@ -79,16 +86,20 @@ class LoaderHazardsTest {
         }
     }
 
-    private static int foo(SymbolLookup library) throws Throwable {
-        MethodHandle foo = Linker.nativeLinker().downcallHandle(library.find("foo").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
-        return (int) foo.invokeExact();
+    /** Opens {@code lib} with this module's loader, without the checks a host makes before dlopen(). */
+    private static FfmLibrary open(Path lib) throws LoadException {
+        return FfmLibrary.open(new LibraryFile(lib, Map.of()));
+    }
+
+    private static int foo(FfmLibrary library) throws Throwable {
+        return (int) library.function("foo", FunctionDescriptor.of(JAVA_INT)).invokeExact();
     }
 
     /** The child JVM: "overwrite" loads the library, truncates it as cp does, and calls it; "open" loads it. */
     public static final class Child {
         public static void main(String[] args) throws Throwable {
             Path lib = Path.of(args[1]);
-            SymbolLookup library = SymbolLookup.libraryLookup(lib, Arena.global());
+            FfmLibrary library = open(lib);
             if (args[0].equals("overwrite")) {
                 System.out.println("foo() -> " + foo(library));
                 try (FileChannel file = FileChannel.open(lib, StandardOpenOption.WRITE)) {

@@ -1,0 +1,44 @@
+package dev.hotlib.ffm;
+
+import dev.hotlib.core.Game;
+import dev.hotlib.core.GameSuite;
+import dev.hotlib.core.Loader;
+import dev.hotlib.core.Pin;
+
+/** The second ABI, game.h, through the same core, with its FFM binding. */
+class FfmGameTest extends GameSuite<FfmGame, FfmGame.State> {
+    @Override
+    protected String backendName() {
+        return "FFM";
+    }
+
+    @Override
+    protected Loader<FfmGame> loader() {
+        return FfmGame::load;
+    }
+
+    @Override
+    protected FfmGame.State newState() {
+        return new FfmGame.State();
+    }
+
+    @Override
+    protected Game game(Pin<FfmGame> pin, FfmGame.State state) {
+        return new Game() {
+            @Override
+            public void step(double dt) {
+                pin.binding().step(state, dt);
+            }
+
+            @Override
+            public int score() {
+                return pin.binding().score(state);
+            }
+
+            @Override
+            public long steps() {
+                return state.steps();
+            }
+        };
+    }
+}
