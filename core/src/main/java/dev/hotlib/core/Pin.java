@@ -42,10 +42,13 @@ public final class Pin<B> implements AutoCloseable {
         return loaded.guest.binding();
     }
 
-    /** Whether the version this pin holds exports {@code symbol}: for the functions a binding may lack. */
+    /**
+     * Whether the version this pin holds exports {@code symbol}: for the functions a binding may lack. The
+     * library is asked once per name and version; later answers cost a comparison.
+     */
     public boolean defines(String symbol) {
         binding();
-        return loaded.guest.library().defines(symbol);
+        return loaded.defines(symbol);
     }
 
     /** The version this pin holds. */

@@ -24,10 +24,40 @@ final class Readers<B> {
         Instant retiredAt;   // the host's, under its lock
         boolean toldPinned;  // likewise
 
+        /** What {@link #defines} answered so far: the names (compared by reference first) and the answers. */
+        private volatile Answer[] answers = new Answer[0];
+
         Loaded(Version version, Guest<B> guest) {
             this.version = version;
             this.guest = guest;
         }
+
+        /**
+         * Whether this version exports {@code symbol}, asked of its library once per name: a tick that asks for
+         * the same names (string constants) each time finds them by reference, without a dlsym().
+         */
+        boolean defines(String symbol) {
+            Answer[] known = answers;
+            for (Answer answer : known) {
+                if (answer.symbol == symbol) {
+                    return answer.defined;
+                }
+            }
+            for (Answer answer : known) {
+                if (answer.symbol.equals(symbol)) {
+                    return answer.defined;
+                }
+            }
+            boolean defined = guest.library().defines(symbol);
+            synchronized (this) {
+                Answer[] more = java.util.Arrays.copyOf(answers, answers.length + 1);
+                more[more.length - 1] = new Answer(symbol, defined);
+                answers = more;
+            }
+            return defined;
+        }
+
+        private record Answer(String symbol, boolean defined) {}
     }
 
     /** One thread's record: the version it holds, how deeply, and its outermost pin, weakly. */
