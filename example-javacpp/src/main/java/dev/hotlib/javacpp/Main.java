@@ -1,39 +1,37 @@
 package dev.hotlib.javacpp;
 
-import dev.hotlib.core.Backend;
 import dev.hotlib.core.Console;
 import dev.hotlib.core.Host;
 import dev.hotlib.core.Options;
 import dev.hotlib.core.Pin;
-import java.util.OptionalInt;
 
 /**
- * The hot-reload example with JavaCPP: {@code mvn -pl example-javacpp exec:java}, then edit
- * c-lib/src/hotlib.c and run {@code cmake --build build}.
- * The FFI is in {@link JavacppHotlib} and {@link JavacppState}.
+ * The hot-reload example with JavaCPP: {@code mvn -pl example-javacpp exec:java}, then edit c-lib/src/hotlib.c
+ * and run {@code cmake --build build}. The FFI is in {@link JavacppLibrary} (load, find, unload),
+ * {@link JavacppDemo} (the binding of hotlib.h) and {@link JavacppState}.
  */
 public final class Main {
     public static void main(String[] args) throws InterruptedException {
-        Options options = Options.fromSystemProperties();                  // 1. the options (-Dhotlib.*)
-        Backend<JavacppState> backend = new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load,
-                JavacppHotlib::loadForGood);
-        Console console = new Console(System.out, backend.name(), options.waitingHint());
-        try (Host<JavacppState> host = new Host<>(backend, options.host(), console)) {  // 2. the host
-            for (long tick = 0; tick < options.ticks(); tick++) {          // 3. each tick:
-                host.reloadIfChanged();                                    //    poll; load, swap, unload the old
+        Options options = Options.fromSystemProperties();                       // 1. the options (-Dhotlib.*)
+        Console console = new Console(System.out, "JavaCPP", options.waitingHint());
+        try (Host<JavacppDemo> host = new Host<>(JavacppDemo::load, options.settings(), console)) { // 2. the host
+            JavacppState state = host.own(new JavacppState());                  //    the state every version updates
+            for (long tick = 0; tick < options.ticks(); tick++) {               // 3. each tick:
+                host.reloadIfChanged();                                         //    poll; load, swap, unload the old
                 if (host.loaded()) {
-                    try (Pin<JavacppState> hotlib = host.pin()) {          //    pin the current version
-                        console.print("foo() -> " + hotlib.foo());         //    call it, print what it returns
-                        OptionalInt bar = hotlib.bar();
-                        console.print(bar.isPresent() ? "bar() -> " + bar.getAsInt() : "bar() is not defined");
-                        console.print(hotlib.greeting().map(text -> "greeting() -> \"" + text + "\"")
-                                .orElse("greeting() returned NULL"));
-                        hotlib.update(host.state());
-                        console.print("update() -> frame " + host.state().frame() + ", value " + host.state().value());
-                    }                                                      //    release: an old version may go now
+                    try (Pin<JavacppDemo> pin = host.pin()) {                   //    pin the current version
+                        JavacppDemo hotlib = pin.binding();
+                        console.call("foo()", true, hotlib::foo);
+                        console.call("bar()", pin.defines("bar"), hotlib::bar);
+                        console.call("greeting()", pin.defines("greeting"), hotlib::greeting);
+                        console.call("update()", pin.defines("update"), () -> {
+                            hotlib.update(state);
+                            return state;
+                        });
+                    }                                                           //    release: an old version may go
                 }
                 Thread.sleep(options.interval().toMillis());
             }
-        }                                                                  // 4. close: unload, free, delete the copies
+        }                                                                       // 4. close: unload, free, delete copies
     }
 }
