@@ -145,8 +145,8 @@ public abstract class ConformanceSuite<B, S extends AutoCloseable>
             }
             writer.join();
             host.reloadIfChanged();
-            assertEquals(List.of(), hooks.refused, "no half-written file was tried");
-            assertEquals(2, hooks.swapped.size(), "v1, then the whole v2 once");
+            Scenarios.assertOnlyCutShortRefused(hooks);
+            assertTrue(hooks.swapped.size() >= 2, "v1, then v2 (twice if its section headers came last)");
             assertEquals(2, foo(host));
         }
     }

@@ -117,6 +117,17 @@ public interface Scenarios<B, S extends AutoCloseable> {
         return result;
     }
 
+    /**
+     * What a file rewritten in place may cause: nothing, or, when the writer paused longer than the settle time
+     * (a loaded machine), refusals of a file cut short; never a half-written version loaded, never another
+     * refusal. The settle time makes the first likely; the checks make the second safe.
+     */
+    static void assertOnlyCutShortRefused(RecordingHooks hooks) {
+        for (String refusal : hooks.refused) {
+            org.junit.jupiter.api.Assertions.assertTrue(refusal.startsWith("it is cut short: "), refusal);
+        }
+    }
+
     /** Truncates {@code file} and rewrites it in place (same inode, as GNU ld and cp do), pausing between chunks. */
     static void writeInPlace(byte[] bytes, Path file, int chunks, Duration pause) {
         try (OutputStream out = Files.newOutputStream(file)) {
