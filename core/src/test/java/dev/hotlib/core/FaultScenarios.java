@@ -163,6 +163,7 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
 
     @ParameterizedTest
     @EnumSource(Lang.class)
+    @SkipsFailInCi.CannotRunAsRoot("root may read any file")
     default void aFileWeMayNotReadIsRefused(Lang lang, @TempDir Path dir) throws Exception {
         assumeFalse("root".equals(System.getProperty("user.name")), "root may read any file: nothing to refuse");
         Path watched = watchedIn(dir);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * @param <B> the backend's binding of game.h, such as {@code FfmGame}
  * @param <S> the backend's mapping of {@code game_state}
  */
+@ExtendWith(SkipsFailInCi.class)
 public abstract class GameSuite<B, S extends AutoCloseable> {
     /** The backend's name, for messages. */
     protected abstract String backendName();

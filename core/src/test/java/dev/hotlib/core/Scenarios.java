@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What every group of scenarios needs: the backend's binding of the demo ABI under test, and a host watching a
@@ -19,6 +20,7 @@ import java.util.function.Predicate;
  * @param <B> the backend's binding of the demo ABI, such as {@code FfmDemo}
  * @param <S> the backend's mapping of {@code hotlib_state}
  */
+@ExtendWith(SkipsFailInCi.class)
 public interface Scenarios<B, S extends AutoCloseable> {
     /** Short enough for quick tests, long enough for the slow writers below to look like a live build. */
     Duration SETTLE = Duration.ofMillis(120);

@@ -1,0 +1,38 @@
+package dev.hotlib.core;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * In CI ({@code CI=true}), a scenario that skips fails the run: a skip must not hide a failure there. Only a
+ * scenario marked {@link CannotRunAsRoot} may skip, and only when the run is root's (CI runs as root).
+ */
+public final class SkipsFailInCi implements TestExecutionExceptionHandler {
+
+    /** A scenario that cannot run as root (root reads any file); it runs, and must pass, for any other user. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    public @interface CannotRunAsRoot {
+        /** Why root cannot run it. */
+        String value();
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        if (thrown instanceof TestAbortedException && "true".equals(System.getenv("CI"))
+                && !mayNotRunHere(context)) {
+            throw new AssertionError("skipped in CI, where every scenario must run: " + thrown.getMessage(), thrown);
+        }
+        throw thrown;
+    }
+
+    private static boolean mayNotRunHere(ExtensionContext context) {
+        CannotRunAsRoot reason = context.getRequiredTestMethod().getAnnotation(CannotRunAsRoot.class);
+        return reason != null && "root".equals(System.getProperty("user.name"));
+    }
+}
