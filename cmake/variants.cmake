@@ -12,6 +12,9 @@
 #                two builds of that library are in build/test-variants/sibling/{a,b}/ (41 and 42)
 #   tlsdrop      (Rust) foo() reads a thread_local! whose value has a Drop: glibc then keeps the library
 #                mapped after dlclose while the calling thread lives
+#   statictls    (C) foo() writes a 128-byte initial-exec thread-local: each version loaded before the old one
+#                is closed takes a block of the static TLS surplus, and after about a dozen dlopen refuses
+#   nodelete     linked with -z nodelete (DF_1_NODELETE): the loader never unloads it
 set(HOTLIB_VARIANTS
   "v1|1|1|-"       # foo() -> 1, bar not exported
   "v2|1|2|20"      # foo() -> 2, bar() -> 20
@@ -26,8 +29,11 @@ set(HOTLIB_VARIANTS
   "sibling|1|40|-|sibling"   # needs its sibling library, found through $ORIGIN
   "sibling2|1|40|-|sibling"  # the same, another build: a new version of a guest with a dependency
   "tlsdrop|1|4|-|tlsdrop"  # Rust: stays mapped after dlclose (C: a plain library)
+  "statictls|1|12|-|statictls"   # C: an initial-exec thread-local, warned of at load (Rust: a plain library)
+  "statictls2|1|13|-|statictls"  # the same, another build, to reload it again and again
+  "nodelete|1|14|-|nodelete"     # never unloaded by the loader: warned of at load and at its unload
 )
-set(HOTLIB_VARIANT_FLAGS dep undef nullgreeting foodata bardata sibling tlsdrop)
+set(HOTLIB_VARIANT_FLAGS dep undef nullgreeting foodata bardata sibling tlsdrop statictls nodelete)
 
 # Sets VARIANT_NAME, VARIANT_ABI, VARIANT_FOO, VARIANT_BAR, VARIANT_GREETING, and the switches the
 # templates use: VARIANT_HAS_FOO / VARIANT_HAS_BAR (C, 0 or 1), VARIANT_FOO_CFG / VARIANT_BAR_CFG (Rust cfg),

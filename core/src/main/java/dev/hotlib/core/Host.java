@@ -304,14 +304,19 @@ public final class Host<B> implements AutoCloseable {
         }
     }
 
+    static final String STATIC_TLS = "; the loader has no static TLS left for an initial-exec thread-local, and"
+            + " every version loaded since the program started took some: restart the program, and build the library"
+            + " with -ftls-model=global-dynamic so that reloads stop taking it";
+
     static final String STILL_LOADED = "the loader keeps it mapped after dlclose(), so its code and data stay"
             + " (and a unique symbol's value answers in later versions): the usual causes are a C++ inline"
             + " function's static local, emitted as STB_GNU_UNIQUE (build with -fno-gnu-unique), a Rust"
             + " thread_local! whose value needs Drop (make it a plain value, or drop it before the reload), and a"
             + " library linked with -z nodelete (link it without)";
 
-    private boolean refuse(FileIdentity identity, String reason) {
+    private boolean refuse(FileIdentity identity, String why) {
         watcher.take(identity); // not retried until the file changes again
+        String reason = why.contains("static TLS block") ? why + STATIC_TLS : why;
         if (settings.releaseMode()) {
             hooks.releaseModeCannotStart(watcher.file(), reason);
         } else {

@@ -321,6 +321,24 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
         }
     }
 
+    // The checks read what the loader reads: with its section headers gone (what sstrip does), a library's data
+    // symbols are still found, through the dynamic segment.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aFunctionExportedAsDataIsRefusedEvenWithoutSectionHeaders(Lang lang, @TempDir Path dir)
+            throws Exception {
+        byte[] stripped = Natives.withLongAt(Files.readAllBytes(variant(lang, "foodata")), 40, 0);  // e_shoff
+        stripped = Natives.withHalfWordAt(Natives.withHalfWordAt(stripped, 60, 0), 62, 0);        // e_shnum, e_shstrndx
+        Path file = dir.resolve("stripped.tmp");
+        Files.write(file, stripped);
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            assertRefused(host, hooks, watched, file, "foo is data (STT_OBJECT), not a function");
+            assertRecovers(lang, host, watched, 1);
+        }
+    }
+
     // Malformed ELF headers are one line each, never an exception out of the host.
     @ParameterizedTest
     @EnumSource(Lang.class)
@@ -359,6 +377,48 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
             assertTrue(host.reloadIfChanged());
             assertEquals(2, foo(host));
             assertEquals(List.of(2), hooks.stillLoaded, "the loader kept it: told");
+        }
+    }
+
+    // A C guest with an initial-exec thread-local is warned of at load, with the fix; each reload takes static TLS
+    // that is never given back, and when the loader refuses a version for it, the line says a restart is needed.
+    @Test
+    default void aStaticTlsGuestIsWarnedOfAndTheLoadersLimitAsksForARestart(@TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<B> host = hostRunningV1(Lang.C, watched, options(watched), hooks)) {
+            renameIntoPlace(variant(Lang.C, "statictls"), watched);
+            assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
+            assertEquals(12, foo(host));
+            assertTrue(hooks.warnings.stream().anyMatch(w -> w.contains("-ftls-model=global-dynamic")),
+                    "warned at its first load: " + hooks.warnings);
+            for (int i = 0; i < 60 && hooks.refused.isEmpty(); i++) {
+                renameIntoPlace(variant(Lang.C, i % 2 == 0 ? "statictls2" : "statictls"), watched);
+                host.reloadIfChanged();
+            }
+            assertEquals(1, hooks.refused.size(), "the loader ran out of static TLS: " + hooks.refused);
+            assertTrue(lastRefusal(hooks).contains("static TLS") && lastRefusal(hooks).contains("restart the program"),
+                    lastRefusal(hooks));
+            assertTrue(foo(host) >= 12, "the running version keeps answering");
+        }
+    }
+
+    // A guest linked with -z nodelete is warned of at load, and its unload names the cause.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aNodeleteGuestIsWarnedOfAndItsUnloadNamesTheCause(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            renameIntoPlace(variant(lang, "nodelete"), watched);
+            assertTrue(host.reloadIfChanged(), "loads: " + hooks.refused);
+            assertEquals(14, foo(host));
+            assertTrue(hooks.warnings.stream().anyMatch(w -> w.contains("-z nodelete")),
+                    "warned at load: " + hooks.warnings);
+            renameIntoPlace(variant(lang, "v2"), watched);
+            assertTrue(host.reloadIfChanged());
+            assertEquals(List.of(2), hooks.stillLoaded, "the loader kept it: told");
+            assertTrue(Host.STILL_LOADED.contains("-z nodelete"));
         }
     }
 
