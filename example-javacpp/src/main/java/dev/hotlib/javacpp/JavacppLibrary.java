@@ -7,6 +7,7 @@ import dev.hotlib.core.LoadException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.bytedeco.javacpp.FunctionPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -44,17 +45,12 @@ public final class JavacppLibrary implements Library {
     }
 
     /**
-     * A binding's typed dlsym() of one C signature. A FunctionPointer wraps a C++ struct that holds the
-     * function's address, so one built around dlsym()'s raw address would jump into that struct; a native named
-     * with a cast returns a filled-in wrapper:
-     * {@code @Name("(int32_t (*)(void))dlsym") static native Int32 dlsym(Pointer handle, String name);}
+     * The base of a binding: each of its fields is bound by {@link #required} or {@link #optional} as it is
+     * initialised, through the binding's typed dlsym() of the function's C signature. A FunctionPointer wraps a C++
+     * struct that holds the function's address, so one built around dlsym()'s raw address would jump into that
+     * struct; a native named with a cast returns a filled-in wrapper:
+     * {@code @Name("(int32_t (*)(void))dlsym") static native Int32 int32(Pointer handle, String name);}
      */
-    @FunctionalInterface
-    public interface Dlsym<F extends FunctionPointer> {
-        F dlsym(Pointer handle, String name);
-    }
-
-    /** The base of a binding: each field bound by {@link #required} or {@link #optional} as it is initialised. */
     public abstract static class Binding {
         private final JavacppLibrary library;
 
@@ -63,7 +59,8 @@ public final class JavacppLibrary implements Library {
         }
 
         /** Function {@code name}, or null (and named in the load's refusal) when this version lacks it. */
-        protected final <F extends FunctionPointer> F required(String name, Dlsym<F> dlsym) throws LoadException {
+        protected final <F extends FunctionPointer> F required(String name, BiFunction<Pointer, String, F> dlsym)
+                throws LoadException {
             F function = optional(name, dlsym);
             if (function == null) {
                 library.missing.add(name);
@@ -72,12 +69,13 @@ public final class JavacppLibrary implements Library {
         }
 
         /** Function {@code name}, or null when this version lacks it; refused when it is exported as data. */
-        protected final <F extends FunctionPointer> F optional(String name, Dlsym<F> dlsym) throws LoadException {
+        protected final <F extends FunctionPointer> F optional(String name, BiFunction<Pointer, String, F> dlsym)
+                throws LoadException {
             library.file.checkFunction(name);
             if (!library.defines(name)) {
                 return null;
             }
-            F function = dlsym.dlsym(library.handle, name);
+            F function = dlsym.apply(library.handle, name);
             library.functions.add(function);
             return function;
         }
