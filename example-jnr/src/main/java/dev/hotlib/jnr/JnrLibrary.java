@@ -51,6 +51,8 @@ public final class JnrLibrary implements Library {
     private static final int RTLD_NOLOAD = 0x4;
     private static final int RTLD_NOW_LOCAL = com.kenai.jffi.Library.NOW | com.kenai.jffi.Library.LOCAL;
     private static final MemoryIO IO = MemoryIO.getInstance();
+    /** What a static method of an interface is bound to: no C function is named so; jnr-ffi binds a stub. */
+    private static final String NO_SYMBOL = "not a C function";
 
     /**
      * Every jffi {@code Library} a version was opened with, kept reachable until the program exits (a few hundred
@@ -96,13 +98,17 @@ public final class JnrLibrary implements Library {
      * Binds {@code iface}, jnr-ffi's way, to this version: each abstract method to the function of its name (or
      * its {@link Symbol}). Throws one LoadException naming every function of {@code required} (C names) that
      * this version lacks, or naming one it exports as data. A missing optional function is bound to jnr-ffi's
-     * stub, which throws UnsatisfiedLinkError when called: ask {@link #defines} first.
+     * stub, which throws UnsatisfiedLinkError when called: ask {@link #defines} first. A static method, such as
+     * the binding's {@code load}, is bound to no function, so no function of the interface may share its name.
      */
     public <T> T bind(Class<T> iface, String... required) throws LoadException {
         LibraryLoader<T> loader = LibraryLoader.create(iface);
         List<String> symbols = new ArrayList<>();
         for (Method method : iface.getMethods()) {
-            if (Modifier.isAbstract(method.getModifiers())) {
+            int modifiers = method.getModifiers();
+            if (Modifier.isStatic(modifiers)) {
+                loader.map(method.getName(), NO_SYMBOL);  // jnr-ffi would bind a static method too, such as load
+            } else if (Modifier.isAbstract(modifiers)) {
                 Symbol symbol = method.getAnnotation(Symbol.class);
                 symbols.add(symbol == null ? method.getName() : symbol.value());
                 if (symbol != null) {

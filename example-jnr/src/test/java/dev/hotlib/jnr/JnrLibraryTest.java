@@ -124,6 +124,24 @@ class JnrLibraryTest {
         }
     }
 
+    /**
+     * jnr-ffi binds an interface's static methods as functions too: a library that exports a function named as
+     * the binding's static {@code load} is still bound, not refused for load's Java types.
+     */
+    @Test
+    void aFunctionNamedLikeTheBindingsStaticLoadIsLeftAlone() throws Exception {
+        Path source = Files.writeString(dir.resolve("load.c"), "int foo(void) { return 3; }\n"
+                + "int load(void) { return 9; }\n");
+        Path lib = dir.resolve("libload.so");
+        Natives.run(dir, "cc", "-shared", "-fPIC", "-o", lib.toString(), source.toString());
+        Guest<JnrDemo> guest = JnrDemo.load(LibraryFile.inspect(lib));
+        try {
+            assertEquals(3, guest.binding().foo());
+        } finally {
+            guest.library().close();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Lang.class)
     void aSecondCloseIsHarmlessAndTheVersionIsGone(Lang lang) throws Exception {
