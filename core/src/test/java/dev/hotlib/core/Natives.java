@@ -98,6 +98,7 @@ public final class Natives {
                 run(root(), "cmake", "-S", root().toString(), "-B", build.toString());
             }
             run(root(), "cmake", "--build", build.toString(), "--parallel");
+            run(root(), "cmake", "--build", build.toString(), "--target", "test-variants", "--parallel");
             built = true;
         }
     }
