@@ -35,8 +35,9 @@ public final class JnaDemo extends JnaLibrary.Binding {
 
     @Override
     protected void probe() throws LoadException {
-        if (abiVersion != null && abiVersion() != 1) {
-            throw new LoadException("abi_version() returned " + abiVersion() + ", this host needs 1");
+        int version = abiVersion == null ? 1 : abiVersion();
+        if (version != 1) {
+            throw new LoadException("abi_version() returned " + version + ", this host needs 1");
         }
     }
 
