@@ -17,8 +17,8 @@ import org.bytedeco.javacpp.annotation.Properties;
 /**
  * The demo's binding of c-lib/include/hotlib.h with JavaCPP: a FunctionPointer per function, taken from one
  * version by a typed dlsym() of its C signature. Only {@code foo} is required; a version's functions throw
- * {@link IllegalStateException} once it is unloaded. JavaCPP compiles the natives below into the module's JNI
- * library (see {@link JavacppLibrary}), with hotlib.h for the casts.
+ * {@link IllegalStateException} once it is unloaded. The javacpp Maven plugin compiles its natives, and
+ * {@link JavacppState}'s, into libjniJavacppDemo.so, with hotlib.h for the casts (see {@link JavacppLibrary}).
  */
 @Properties(inherit = JavacppLibrary.Dlfcn.class, value = @Platform(include = "hotlib.h"))
 public final class JavacppDemo extends JavacppLibrary.Binding {

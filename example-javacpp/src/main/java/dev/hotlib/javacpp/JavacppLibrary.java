@@ -17,9 +17,9 @@ import org.bytedeco.javacpp.annotation.Platform;
 /**
  * One version of a library, loaded with JavaCPP; it knows no function of any library. Not JavaCPP's
  * {@code Loader.load} or {@code loadGlobal}: they keep a library for good. The javacpp Maven plugin compiles
- * {@link Dlfcn}, and the bindings that inherit its properties, into a JNI library of this module,
- * libjniJavacppLibrary.so, which maps {@code <dlfcn.h>} and never links the hot library: it is loaded once and
- * stays, while each version is dlopen()ed through it, bound by a {@link Binding}, and dlclose()d.
+ * {@link Dlfcn} into a JNI library of this module, libjniJavacppLibrary.so, which maps {@code <dlfcn.h>}, and each
+ * binding into one of its own, which inherits that mapping's properties: they never link the hot library, and are
+ * loaded once and stay, while each version is dlopen()ed, bound by a {@link Binding}, and dlclose()d.
  */
 public final class JavacppLibrary implements Library {
 
