@@ -42,11 +42,15 @@ static int by_value(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* The q-quantile (0..1) of n samples, sorted in place. */
+/* The q-quantile (0..1) of n samples, sorted in place, defined as JMH's percentiles are (commons-math's
+   Percentile, legacy estimation): position q * (n + 1), interpolated between its two neighbours. */
 static double quantile(double *v, int n, double q) {
     qsort(v, n, sizeof *v, by_value);
-    int i = (int)(q * (n - 1) + 0.5);
-    return v[i];
+    double pos = q * (n + 1);
+    if (pos < 1) return v[0];
+    if (pos >= n) return v[n - 1];
+    int lower = (int)pos;
+    return v[lower - 1] + (pos - lower) * (v[lower] - v[lower - 1]);
 }
 
 static void print_stats(const char *name, double *v, int n, int last) {

@@ -1,16 +1,12 @@
 package dev.hotlib.bench;
 
-import dev.hotlib.core.Backend;
-import dev.hotlib.ffm.FfmHotlib;
-import dev.hotlib.javacpp.JavacppHotlib;
-import dev.hotlib.javacpp.JavacppState;
-import dev.hotlib.ffm.FfmState;
-import dev.hotlib.jna.JnaHotlib;
-import dev.hotlib.jna.JnaState;
-import dev.hotlib.jnr.JnrHotlib;
-import dev.hotlib.jnr.JnrState;
+import dev.hotlib.core.Loader;
+import dev.hotlib.ffm.FfmDemo;
+import dev.hotlib.javacpp.JavacppDemo;
+import dev.hotlib.jna.JnaDemo;
+import dev.hotlib.jnr.JnrDemo;
 
-/** The backends by the names the benchmarks' parameters use, built from each example's public binding. */
+/** The backends by the names the benchmarks' parameters use, each with its example's demo binding. */
 public final class Backends {
     public static final String[] NAMES = {"FFM", "JNA", "JNR", "JavaCPP"};
 
@@ -23,16 +19,17 @@ public final class Backends {
         }
     }
 
-    public static Backend<?> of(String name) {
+    /** The example's loader of the demo binding: {@code FfmDemo::load} and its likes. */
+    public static Loader<?> loader(String name) {
         switch (name) {
             case "FFM":
-                return new Backend<>("FFM", FfmState::new, FfmHotlib::load, FfmHotlib::loadForGood);
+                return (Loader<FfmDemo>) FfmDemo::load;
             case "JNA":
-                return new Backend<>("JNA", JnaState::new, JnaHotlib::load, JnaHotlib::loadForGood);
+                return (Loader<JnaDemo>) JnaDemo::load;
             case "JNR":
-                return new Backend<>("JNR", JnrState::new, JnrHotlib::load, JnrHotlib::loadForGood);
+                return (Loader<JnrDemo>) JnrDemo::load;
             case "JavaCPP":
-                return new Backend<>("JavaCPP", JavacppState::new, JavacppHotlib::load, JavacppHotlib::loadForGood);
+                return (Loader<JavacppDemo>) JavacppDemo::load;
             default:
                 throw new IllegalArgumentException("no backend " + name);
         }

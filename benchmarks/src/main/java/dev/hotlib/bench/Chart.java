@@ -5,21 +5,22 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The headline as a picture: one horizontal bar per measured ratio, on a logarithmic scale, with its goal as a
- * black tick; green when the goal is met, red when missed, grey when only reported. Written by {@link Report}.
+ * The goals as a picture: one horizontal bar per ratio, on a logarithmic scale, with its 95% interval as a thin
+ * line and its goal as a black tick; green when the goal is met, red when missed, amber when the interval
+ * straddles it, grey when the ratio is only reported. Written by {@link Report}.
  */
 final class Chart {
     private static final int LABEL = 430;
     private static final int PLOT = 420;
     private static final int ROW = 18;
-    private static final double MIN = 0.25;
-    private static final double MAX = 4096;
+    private static final double MIN = 0.5;
+    private static final double MAX = 32;
 
     private final List<Report.Goal> rows = new ArrayList<>();
 
     Chart(List<Report.Goal> goals) {
         for (Report.Goal goal : goals) {
-            if (goal.measured() && !goal.against().isEmpty()) {
+            if (goal.isRatio()) {
                 rows.add(goal);
             }
         }
@@ -33,9 +34,9 @@ final class Chart {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
                         + " font-family=\"sans-serif\" font-size=\"11\">\n"
                         + "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", width, height));
-        svg.append(text(10, 20, "Each ratio of the headline (log scale); black tick: the goal; green met, red missed,"
-                + " grey reported", "start", 13));
-        for (double grid = MIN; grid <= MAX; grid *= 4) {
+        svg.append(text(10, 20, "Each ratio (log scale) with its 95% interval; black tick: the goal; green met,"
+                + " red missed, amber inconclusive, grey reported", "start", 13));
+        for (double grid = MIN; grid <= MAX; grid *= 2) {
             double x = x(grid);
             svg.append(String.format(Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n",
@@ -47,23 +48,37 @@ final class Chart {
                 one, top - 5, one, height - 30));
         int y = top;
         for (Report.Goal g : rows) {
-            String color = Double.isNaN(g.goal()) ? "#999" : g.ratio() <= g.goal() ? "#2a2" : "#d33";
-            double end = x(Math.max(MIN, Math.min(MAX, g.ratio())));
+            String color = switch (g.verdict()) {
+                case "met" -> "#2a2";
+                case "missed" -> "#d33";
+                case "inconclusive" -> "#e9a800";
+                default -> "#999";
+            };
+            Report.Figure f = g.figure();
+            double end = x(clamp(f.value()));
             svg.append(text(LABEL - 6, y + 12, g.backend() + ": " + g.what() + " ÷ " + g.against().replace("`", ""),
                     "end", 10));
             svg.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
                     Math.min(one, end), y + 3, Math.abs(end - one), ROW - 6, color));
+            svg.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\" stroke-width=\"1\"/>\n",
+                    x(clamp(f.low())), y + ROW / 2, x(clamp(f.high())), y + ROW / 2));
             if (!Double.isNaN(g.goal())) {
                 double gx = x(g.goal());
                 svg.append(String.format(Locale.ROOT,
                         "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>\n",
                         gx, y + 1, gx, y + ROW - 1));
             }
-            svg.append(text(Math.max(one, end) + 4, y + 12, Report.ratio(g.ratio()), "start", 10));
+            svg.append(text(Math.max(Math.max(one, end), x(clamp(f.high()))) + 4, y + 12, Report.ratio(f.value()),
+                    "start", 10));
             y += ROW;
         }
         return svg.append("</svg>\n").toString();
+    }
+
+    private static double clamp(double ratio) {
+        return Math.max(MIN, Math.min(MAX, ratio));
     }
 
     private static double x(double ratio) {

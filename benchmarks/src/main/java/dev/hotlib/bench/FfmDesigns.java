@@ -1,281 +1,165 @@
 package dev.hotlib.bench;
 
+import static java.lang.foreign.FunctionDescriptor.of;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.hotlib.core.Backend;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.Host;
-import dev.hotlib.ffm.FfmState;
+import dev.hotlib.core.Library;
+import dev.hotlib.core.LibraryFile;
+import dev.hotlib.core.LoadException;
+import dev.hotlib.ffm.FfmDemo;
+import dev.hotlib.ffm.FfmLibrary;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Two designs of FFM's reloadable call, measured beside FfmCalls to choose between them and to see where a
- * pinned call's time goes (ns per foo()):
+ * FFM's ways to call into one loaded version, ns per foo(), beside FfmCalls:
  * <ul>
- *   <li>FfmHotlib's: one static downcall handle per function, the version's address passed as its first
- *       argument ({@code unchecked_} calls it so, with no check: the design's floor);
- *   <li>bound: a handle per version, bound to the symbol's address rewrapped in the global scope and kept in
- *       an instance field ({@link Bound}; {@code boundUnchecked_} calls it with no check).
+ *   <li>{@code demo_}: FfmDemo's binding, a downcall handle per version in a final field, called with no pin:
+ *       what a pinned call costs without the pin's check;
+ *   <li>{@code byAddress_}: one static final handle for every version, the version's address passed as its
+ *       first argument;
+ *   <li>{@code site_}: {@link SiteDemo}, for release mode alone, where one version is loaded: the handle is the
+ *       target of a process-wide {@link MutableCallSite} whose invoker is a static final, pointed at a refusal
+ *       before dlclose(), so that the call needs no check; {@code siteRelease_} calls it through a release-mode
+ *       host's pin, as {@code FfmCalls.release_foo} calls FfmDemo.
  * </ul>
- * {@code bound_} and {@code boundRelease_} call {@link Bound} through a pin of a watching and a release-mode
- * host, like FfmCalls' pinned_ and release_; {@code siteRelease_} and {@code siteUnchecked_} measure a design
- * for release mode alone, {@link Site}, and {@code sitePinOnly_} the same through a release host's pin without
- * the version's closed check: what one plain field read less on the call path would give.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FfmDesigns {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final FunctionDescriptor INT = FunctionDescriptor.of(JAVA_INT);
-
-    /** A version bound the other way: a downcall handle per function and version, bound to its address. */
-    static final class Bound implements Guest<FfmState> {
-        private final Arena arena = Arena.ofShared();
-        private final MethodHandle abiVersion;  // int32_t abi_version(void);
-        private final MethodHandle foo;         // int32_t foo(void);
-        private boolean closed;
-
-        Bound(Path file) {
-            SymbolLookup library = SymbolLookup.libraryLookup(file, arena);
-            abiVersion = bind(library, "abi_version");
-            foo = bind(library, "foo");
-        }
-
-        /** The address rewrapped in the global scope, so that no call acquires the arena: the pin guards it. */
-        private static MethodHandle bind(SymbolLookup library, String name) {
-            MemorySegment symbol = library.find(name).orElseThrow();
-            return LINKER.downcallHandle(MemorySegment.ofAddress(symbol.address()), INT);
-        }
-
-        @Override
-        public int abiVersion() {
-            return call(abiVersion);
-        }
-
-        @Override
-        public int foo() {
-            return call(foo);
-        }
-
-        private int call(MethodHandle handle) {
-            if (closed) {
-                throw new IllegalStateException("unloaded");
-            }
-            try {
-                return (int) handle.invokeExact();
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        }
-
-        @Override
-        public OptionalInt bar() {
-            return OptionalInt.empty();  // only foo() is measured
-        }
-
-        @Override
-        public Optional<String> greeting() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void update(FfmState state) {
-            throw new UnsupportedOperationException("a benchmark design: only foo() is bound");
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            arena.close();
-        }
-
-        @Override
-        public boolean stillLoaded() {
-            return false;  // the arena's close unmaps it; not checked here
-        }
-    }
 
     /**
-     * A third design, for release mode only, where one version is loaded for good: the handle bound to the
-     * address becomes the target of a process-wide {@link MutableCallSite}, whose invoker sits in a static final
-     * field, so that the JIT inlines it as it inlines a static final handle. Every call still passes the pin's
-     * check and this closed check. Only one version can be bound at a time.
+     * foo() bound by FfmLibrary as FfmDemo binds it, then made the target of one process-wide call site whose
+     * invoker the JIT inlines as it inlines a static final handle. Before the version is dlclose()d the site is
+     * pointed at a refusal (IllegalStateException), so a call made after the unload, through a binding kept
+     * past its pin, throws rather than jumping into unmapped code. One version at a time: release mode.
      */
-    static class Site implements Guest<FfmState> {
+    public static final class SiteDemo extends FfmLibrary.Binding {
         private static final MutableCallSite FOO_SITE = new MutableCallSite(MethodType.methodType(int.class));
-        static final MethodHandle FOO = FOO_SITE.dynamicInvoker();  // int32_t foo(void);
-        private final Bound bound;
-        private boolean closed;
+        private static final MethodHandle FOO = FOO_SITE.dynamicInvoker();
+        private static final MethodHandle REFUSED = MethodHandles.insertArguments(
+                MethodHandles.throwException(int.class, IllegalStateException.class), 0,
+                new IllegalStateException("foo() was unloaded"));
 
-        Site(Path file) {
-            bound = new Bound(file);
-            FOO_SITE.setTarget(bound.foo);
+        private final MethodHandle foo = required("foo", of(JAVA_INT));  // int32_t foo(void);
+
+        private SiteDemo(FfmLibrary library) throws LoadException {
+            super(library);
+        }
+
+        public int foo() {
+            try {
+                return (int) FOO.invokeExact();
+            } catch (Throwable t) {
+                throw fail(t);
+            }
+        }
+
+        /** Binds the version and points the site at it; its unload points the site at the refusal first. */
+        static Guest<SiteDemo> load(LibraryFile file) throws LoadException {
+            Guest<SiteDemo> guest = FfmLibrary.load(file, SiteDemo::new);
+            point(guest.binding().foo);
+            return new Guest<>(new Refusing(guest.library()), guest.binding());
+        }
+
+        private static void point(MethodHandle target) {
+            FOO_SITE.setTarget(target);
             MutableCallSite.syncAll(new MutableCallSite[] {FOO_SITE});
         }
 
-        @Override
-        public int abiVersion() {
-            return bound.abiVersion();
-        }
-
-        @Override
-        public int foo() {
-            if (closed) {
-                throw new IllegalStateException("unloaded");
+        /** The version's library, whose close first points the site at the refusal. */
+        private record Refusing(Library library) implements Library {
+            @Override
+            public Path path() {
+                return library.path();
             }
-            try {
-                return (int) FOO.invokeExact();
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+
+            @Override
+            public boolean defines(String symbol) {
+                return library.defines(symbol);
             }
-        }
 
-        @Override
-        public OptionalInt bar() {
-            return OptionalInt.empty();
-        }
+            @Override
+            public void close() {
+                point(REFUSED);
+                library.close();
+            }
 
-        @Override
-        public Optional<String> greeting() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void update(FfmState state) {
-            throw new UnsupportedOperationException("a benchmark design: only foo() is bound");
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            bound.close();
-        }
-
-        @Override
-        public boolean stillLoaded() {
-            return false;
-        }
-    }
-
-    /** {@link Site} without its closed check: only the pin's check stays on the call path. */
-    static final class SitePinOnly extends Site {
-        SitePinOnly(Path file) {
-            super(file);
-        }
-
-        @Override
-        public int foo() {
-            try {
-                return (int) FOO.invokeExact();
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+            @Override
+            public boolean stillLoaded() {
+                return library.stillLoaded();
             }
         }
     }
 
-    /** Release mode over {@link SitePinOnly}. */
+    /** Release mode over {@link SiteDemo}. */
     @State(Scope.Thread)
-    public static class SitePinOnlyRelease extends PinnedHost {
+    public static class SiteRelease extends PinnedHost<SiteDemo> {
         @Override
-        Host<?> open() throws Exception {
-            return Hosts.release(new Backend<>("FFM site, pin only", FfmState::new, SitePinOnly::new),
-                    Libs.library("c"));
+        Host<SiteDemo> open() throws Exception {
+            return Hosts.release(SiteDemo::load, Libs.library("c"));
         }
     }
 
-    /** Release mode over {@link Site}. */
+    /** One version of each kind, loaded for the trial, called with no pin. */
     @State(Scope.Thread)
-    public static class SiteRelease extends PinnedHost {
-        @Override
-        Host<?> open() throws Exception {
-            return Hosts.release(new Backend<>("FFM site", FfmState::new, Site::new), Libs.library("c"));
-        }
-    }
-
-    /** FfmCalls' Pinned, over {@link Bound}. */
-    @State(Scope.Thread)
-    public static class BoundPinned extends PinnedHost {
-        @Override
-        Host<?> open() throws Exception {
-            return Hosts.watching(new Backend<>("FFM bound", FfmState::new, Bound::new), Libs.library("c"));
-        }
-    }
-
-    /** The same in release mode. */
-    @State(Scope.Thread)
-    public static class BoundRelease extends PinnedHost {
-        @Override
-        Host<?> open() throws Exception {
-            return Hosts.release(new Backend<>("FFM bound", FfmState::new, Bound::new), Libs.library("c"));
-        }
-    }
-
-    /** The two kinds of handle, with no pin and no check: each design's floor. */
-    @State(Scope.Thread)
-    public static class Handles {
-        private static final MethodHandle BY_ADDRESS = LINKER.downcallHandle(INT);  // int32_t foo(void);
+    public static class Loaded {
+        private static final MethodHandle BY_ADDRESS = Linker.nativeLinker().downcallHandle(of(JAVA_INT));
+        Guest<FfmDemo> demo;
+        Guest<SiteDemo> site;
         MemorySegment address;
-        MethodHandle bound;
 
-        @Setup
-        public void bind() {
+        @Setup(Level.Trial)
+        public void load() throws Exception {
+            demo = FfmDemo.load(LibraryFile.inspect(Libs.library("c")));
+            site = SiteDemo.load(LibraryFile.inspect(Libs.library("c")));
             SymbolLookup library = SymbolLookup.libraryLookup(Libs.library("c"), Arena.global());
             address = MemorySegment.ofAddress(library.find("foo").orElseThrow().address());
-            bound = LINKER.downcallHandle(address, INT);
+        }
+
+        @TearDown(Level.Trial)
+        public void unload() {
+            demo.library().close();
+            site.library().close();
         }
     }
 
     @Benchmark
-    public int unchecked_foo(Handles h, CpuShare cpu) throws Throwable {
-        return (int) Handles.BY_ADDRESS.invokeExact(h.address);
+    public int demo_foo(Loaded v, CpuShare cpu) {
+        return v.demo.binding().foo();
     }
 
     @Benchmark
-    public int boundUnchecked_foo(Handles h, CpuShare cpu) throws Throwable {
-        return (int) h.bound.invokeExact();
+    public int byAddress_foo(Loaded v, CpuShare cpu) throws Throwable {
+        return (int) Loaded.BY_ADDRESS.invokeExact(v.address);
+    }
+
+    @Benchmark
+    public int site_foo(Loaded v, CpuShare cpu) {
+        return v.site.binding().foo();
     }
 
     @Benchmark
     public int siteRelease_foo(SiteRelease p, CpuShare cpu) {
-        return p.pin.foo();
-    }
-
-    /** Site's invoker called directly, after a release host bound it: the design without any check. */
-    @Benchmark
-    public int siteUnchecked_foo(SiteRelease p, CpuShare cpu) throws Throwable {
-        return (int) Site.FOO.invokeExact();
-    }
-
-    @Benchmark
-    public int sitePinOnly_foo(SitePinOnlyRelease p, CpuShare cpu) {
-        return p.pin.foo();
-    }
-
-    @Benchmark
-    public int bound_foo(BoundPinned p, CpuShare cpu) {
-        return p.pin.foo();
-    }
-
-    @Benchmark
-    public int boundRelease_foo(BoundRelease p, CpuShare cpu) {
-        return p.pin.foo();
+        return p.pin.binding().foo();
     }
 }

@@ -1,9 +1,8 @@
 package dev.hotlib.bench;
 
-import dev.hotlib.core.Backend;
 import dev.hotlib.core.Hooks;
 import dev.hotlib.core.Host;
-import dev.hotlib.core.HotlibState;
+import dev.hotlib.core.Loader;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,20 +11,20 @@ public final class Hosts {
     private Hosts() {}
 
     /** Watch mode: version 1 of {@code library} loaded from its private copy. */
-    public static <S extends HotlibState> Host<S> watching(Backend<S> backend, Path library) throws Exception {
-        return loaded(backend, Host.Settings.watching(library).withSettle(Duration.ZERO));
+    public static <B> Host<B> watching(Loader<B> loader, Path library) throws Exception {
+        return loaded(loader, Host.Settings.watching(library).withSettle(Duration.ZERO));
     }
 
-    /** Release mode: {@code library} loaded once, from its own path, never watched. */
-    public static <S extends HotlibState> Host<S> release(Backend<S> backend, Path library) throws Exception {
-        return loaded(backend, Host.Settings.watching(library).withSettle(Duration.ZERO).withRelease(true));
+    /** Release mode: {@code library} loaded once, from a private copy, through the same binding; never watched. */
+    public static <B> Host<B> release(Loader<B> loader, Path library) throws Exception {
+        return loaded(loader, Host.Settings.watching(library).withSettle(Duration.ZERO).withReleaseMode(true));
     }
 
-    private static <S extends HotlibState> Host<S> loaded(Backend<S> backend, Host.Settings settings) throws Exception {
-        Host<S> host = new Host<>(backend, settings, new Hooks() {});
+    private static <B> Host<B> loaded(Loader<B> loader, Host.Settings settings) throws Exception {
+        Host<B> host = new Host<>(loader, settings, new Hooks() {});
         if (!host.reloadIfChanged()) {
             host.close();
-            throw new IllegalStateException(backend.name() + " did not load " + settings.library());
+            throw new IllegalStateException("the host did not load " + settings.library());
         }
         return host;
     }

@@ -13,10 +13,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * JNA's ways to call one version, without pin or check (each design's floor, ns per foo()), beside JnaCalls:
- * an interface proxy kept in an instance field ({@code interfaceField_}, JnaHotlib's design until the precise run
- * of 2026-11-22), and the symbol's {@link Function} kept in a field and called with {@code invokeInt}
- * ({@code function_}, JnaHotlib's design since).
+ * JNA's two ways to call one loaded version, without pin or check (each design's floor, ns per foo()), beside
+ * JnaCalls: an interface proxy kept in an instance field ({@code interfaceField_}), and the symbol's
+ * {@link Function} kept in a field and called with {@code invokeInt} ({@code function_}, JnaDemo's way).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -1,52 +1,101 @@
 package dev.hotlib.bench;
 
-import dev.hotlib.core.Backend;
 import dev.hotlib.core.Host;
-import dev.hotlib.jnr.JnrHotlib;
+import dev.hotlib.core.Pin;
+import dev.hotlib.jnr.JnrDemo;
 import dev.hotlib.jnr.JnrState;
 import java.util.concurrent.TimeUnit;
 import jnr.ffi.LibraryLoader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * JNR-FFI, ns per foo() call. static_ is the binding JnrHotlib uses (an interface jnr-ffi implements, errno
- * saved as by default: no {@code @IgnoreError}, as JnrHotlib's), loaded once into a static final field.
- * pinned_, release_ and pinRelease as in {@link FfmCalls}.
+ * JNR-FFI, ns per call or per tick. The static binding is the user's own interface, {@link JnrDemo}, loaded once
+ * by jnr-ffi into a static final field (errno saved as by default, as the example's). tick, staticTick, pinned_
+ * and release_ as in {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class JnrCalls {
 
-    /** Public: jnr-ffi generates a class that implements it. */
-    public interface Binding {
-        int foo();  // int32_t foo(void);
-    }
-
     static final class Static {
-        static final Binding LIB = LibraryLoader.create(Binding.class).load(Libs.library("c").toString());
+        static final JnrDemo LIB = LibraryLoader.create(JnrDemo.class).load(Libs.library("c").toString());
     }
 
+    /** A hotlib_state for the static binding: a {@link JnrState} of its own. */
     @State(Scope.Thread)
-    public static class Pinned extends PinnedHost {
-        @Override
-        Host<?> open() throws Exception {
-            return Hosts.watching(new Backend<>("JNR", JnrState::new, JnrHotlib::load), Libs.library("c"));
+    public static class StaticState {
+        JnrState state;
+
+        @Setup(Level.Trial)
+        public void allocate() {
+            state = new JnrState();
+        }
+
+        @TearDown(Level.Trial)
+        public void free() {
+            state.close();
         }
     }
 
     @State(Scope.Thread)
-    public static class Release extends PinnedHost {
+    public static class Watching extends OpenHost<JnrDemo> {
+        JnrState state;
+
         @Override
-        Host<?> open() throws Exception {
-            Backend<JnrState> backend = new Backend<>("JNR", JnrState::new, JnrHotlib::load,
-                    JnrHotlib::loadForGood);  // release mode binds for good
-            return Hosts.release(backend, Libs.library("c"));
+        Host<JnrDemo> open() throws Exception {
+            Host<JnrDemo> opened = Hosts.watching(JnrDemo::load, Libs.library("c"));
+            state = opened.own(new JnrState());
+            return opened;
         }
+    }
+
+    @State(Scope.Thread)
+    public static class Pinned extends PinnedHost<JnrDemo> {
+        @Override
+        Host<JnrDemo> open() throws Exception {
+            return Hosts.watching(JnrDemo::load, Libs.library("c"));
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class Release extends PinnedHost<JnrDemo> {
+        @Override
+        Host<JnrDemo> open() throws Exception {
+            return Hosts.release(JnrDemo::load, Libs.library("c"));
+        }
+    }
+
+    @Benchmark
+    public void tick(Watching w, CpuShare cpu, Blackhole bh) {
+        try (Pin<JnrDemo> pin = w.host.pin()) {
+            JnrDemo hotlib = pin.binding();
+            bh.consume(hotlib.foo());
+            if (pin.defines("bar")) {
+                bh.consume(hotlib.bar());
+            }
+            if (pin.defines("greeting")) {
+                bh.consume(hotlib.greeting());
+            }
+            if (pin.defines("update")) {
+                hotlib.update(w.state);
+            }
+        }
+    }
+
+    @Benchmark
+    public void staticTick(StaticState s, CpuShare cpu, Blackhole bh) {
+        bh.consume(Static.LIB.foo());
+        bh.consume(Static.LIB.greeting());
+        Static.LIB.update(s.state);
     }
 
     @Benchmark
@@ -56,16 +105,11 @@ public class JnrCalls {
 
     @Benchmark
     public int pinned_foo(Pinned p, CpuShare cpu) {
-        return p.pin.foo();
+        return p.pin.binding().foo();
     }
 
     @Benchmark
     public int release_foo(Release p, CpuShare cpu) {
-        return p.pin.foo();
-    }
-
-    @Benchmark
-    public int pinRelease(Pinned p, CpuShare cpu) {
-        return p.pinAndRelease();
+        return p.pin.binding().foo();
     }
 }

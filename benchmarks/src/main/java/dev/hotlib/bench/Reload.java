@@ -1,9 +1,10 @@
 package dev.hotlib.bench;
 
-import dev.hotlib.core.Backend;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.Hooks;
 import dev.hotlib.core.Host;
+import dev.hotlib.core.LibraryFile;
+import dev.hotlib.core.Loader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -30,13 +31,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>swap: Host.reloadIfChanged() after a new version was renamed into place, settle 0: the whole reload
  *       (read, check, copy, load, bind, abi_version(), swap, unload the old version, delete its copy);
- *   <li>loadBind: the backend's loader on a fresh copy of the file (dlopen and every symbol bound);
- *   <li>unload: Guest.close() of a loaded version (dlclose);
+ *   <li>loadBind: the demo binding's loader on a fresh copy of the file, its symbol table read before the
+ *       shot (dlopen, every symbol bound, abi_version());
+ *   <li>unload: the loaded version's Library.close() (dlclose);
  *   <li>jvmCycle: the C harness's cycle, the same libc calls in the same order, made from this JVM through FFM.
  * </ul>
- * The C harness does the cycle in C (copy, dlopen, dlsym, dlclose, unlink) for the ratio; jvmCycle shows what
- * the same calls cost inside a JVM process, whose loader has more to do (see benchmarks/README.md).
- * {@link BigReload} is the swap of the 200 MB library, with fewer shots.
+ * The swap's goal is against jvmCycle, timed alike (single shots, same run); the C harness's cycle in C is
+ * reported beside it. {@link BigReload} is the swap of the 200 MB library, with fewer shots.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -62,7 +63,7 @@ public class Reload {
             dir = Files.createTempDirectory("hotlib-bench-");
             watched = dir.resolve(System.mapLibraryName("watched"));
             Host.Settings settings = Host.Settings.watching(watched).withSettle(Duration.ZERO);
-            host = new Host<>(Backends.of(backend), settings, new Hooks() {});
+            host = new Host<>(Backends.loader(backend), settings, new Hooks() {});
             placeNext();
             if (!host.reloadIfChanged()) {
                 throw new IllegalStateException("the first version did not load");
@@ -109,21 +110,23 @@ public class Reload {
         String backend;
         @Param({"c", "rust"})
         String lib;
-        Backend<?> impl;
+        Loader<?> loader;
         Path dir;
         Path copy;
+        LibraryFile file;
         Guest<?> guest;
         int n;
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            impl = Backends.of(backend);
+            loader = Backends.loader(backend);
             dir = Files.createTempDirectory("hotlib-bench-");
         }
 
         @Setup(Level.Iteration)
         public void writeCopy() throws Exception {
             copy = Files.copy(Libs.library(lib), dir.resolve("v" + ++n + ".so"));
+            file = LibraryFile.inspect(copy);
             beforeShot();
         }
 
@@ -133,7 +136,7 @@ public class Reload {
         @TearDown(Level.Iteration)
         public void unloadAndDelete() throws Exception {
             if (guest != null) {
-                guest.close();
+                guest.library().close();
                 guest = null;
             }
             Files.deleteIfExists(copy);
@@ -150,7 +153,7 @@ public class Reload {
     public static class Unloading extends Loading {
         @Override
         void beforeShot() throws Exception {
-            guest = impl.loader().load(copy);
+            guest = loader.load(file);
         }
     }
 
@@ -161,7 +164,7 @@ public class Reload {
      * of the five functions, abi_version(), dlclose, unlink. A fresh file name per shot, as in C.
      */
     @State(Scope.Thread)
-    public static class JvmCycle {
+    public abstract static class JvmCycle {
         static final Linker LINKER = Linker.nativeLinker();
         static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
         static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -187,8 +190,6 @@ public class Reload {
         static final int RTLD_NOW_LOCAL = 0x2;
         static final String[] SYMBOLS = {"abi_version", "foo", "bar", "greeting", "update"};
 
-        @Param({"c", "rust"})
-        String lib;
         Arena arena;
         Path dir;
         MemorySegment source;
@@ -197,9 +198,8 @@ public class Reload {
         long size;
         int n;
 
-        String lib() {
-            return lib;
-        }
+        /** The library: "c", "rust" or "big". */
+        abstract String lib();
 
         static MethodHandle libc(String name, FunctionDescriptor signature) {
             return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), signature);
@@ -209,7 +209,7 @@ public class Reload {
         public void open() throws Exception {
             arena = Arena.ofConfined();
             dir = Files.createTempDirectory("hotlib-bench-");
-            Path file = lib().equals("big") ? Libs.big() : Libs.library(lib());
+            Path file = Libs.library(lib());
             source = arena.allocateFrom(file.toString());
             size = Files.size(file);
             for (int i = 0; i < SYMBOLS.length; i++) {
@@ -260,8 +260,20 @@ public class Reload {
         }
     }
 
+    /** {@link JvmCycle} on the published C or Rust library. */
+    @State(Scope.Thread)
+    public static class Cycling extends JvmCycle {
+        @Param({"c", "rust"})
+        String lib;
+
+        @Override
+        String lib() {
+            return lib;
+        }
+    }
+
     @Benchmark
-    public int jvmCycle(JvmCycle s) throws Throwable {
+    public int jvmCycle(Cycling s) throws Throwable {
         return s.cycle();
     }
 
@@ -272,12 +284,12 @@ public class Reload {
 
     @Benchmark
     public Guest<?> loadBind(Loading s) throws Exception {
-        return s.guest = s.impl.loader().load(s.copy);
+        return s.guest = s.loader.load(s.file);
     }
 
     @Benchmark
     public void unload(Unloading s) {
-        s.guest.close();
+        s.guest.library().close();
         s.guest = null;
     }
 }

@@ -8,86 +8,175 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
+import org.openjdk.jmh.util.ListStatistics;
 
 /**
- * Turns one run's raw results (RUN/jmh.json.gz, native.json, harness-BACKEND.json, meta.json) into RESULTS.md,
- * chart.svg and the README's headline table. Every number in them comes from those files.
- *   usage: Report RUN-DIR OUT.md OUT.svg [README.md]
+ * Turns one run's raw results (RUN/jmh.json.gz, native.json, harness-BACKEND.json, meta.json) into the generated
+ * section of the performance page, between its two markers, and its chart. Every number comes from those files.
+ * A figure the page needs that the run lacks is an error, unless {@code --partial} (a try-out of some
+ * benchmarks), which leaves out what was not measured.
+ *   usage: Report RUN-DIR PAGE.md CHART.svg [--partial]
+ *
+ * <p>How sure a figure is: each benchmark's figure is the mean over its forks of each fork's median iteration
+ * (CPU time per call for the calls, the shot for single shots). Its 95% interval, and that of a ratio of two
+ * such figures, come from a bootstrap over the forks (and, within each fork drawn, over its iterations), with a
+ * fixed seed. A goal is met when the whole interval, rounded as shown, is on its side; missed when the whole
+ * interval is past it; inconclusive otherwise.
  */
 public final class Report {
     static final String[] BACKENDS = {"FFM", "JNA", "JNR", "JavaCPP"};
-    static final String[] LIBS = {"c", "rust", "big"};
     static final Map<String, String> CLASSES = Map.of("FFM", "FfmCalls", "JNA", "JnaCalls", "JNR", "JnrCalls",
             "JavaCPP", "JavacppCalls");
-    static final Map<String, String> STATIC_KIND = Map.of("FFM", "static final downcall handle",
-            "JNA", "direct mapping (Native.register), JnaHotlib's options",
-            "JNR", "interface in a static final field, as JnrHotlib binds it",
-            "JavaCPP", "static native linked at build");
+    static final Map<String, String> STATIC_KIND = Map.of("FFM", "static final downcall handles",
+            "JNA", "direct mapping (Native.register), JnaLibrary's options",
+            "JNR", "the user's interface, JnrDemo, in a static final field",
+            "JavaCPP", "static natives linked at build");
     static final Map<String, Double> PINNED_GOAL = Map.of("FFM", 1.2, "JNA", 1.2, "JNR", 1.2, "JavaCPP", 1.3);
+    static final String BEGIN = "<!-- benchmarks/run writes from here: generated from the raw results, do not edit -->";
+    static final String END = "<!-- benchmarks/run writes up to here -->";
+    private static final int REPLICATES = 4000;
 
-    /**
-     * A call's cost: JMH's score (wall-clock time) and 99.9% error, and the CPU time per call (each iteration's
-     * score times its {@link CpuShare}; the median over the iterations), which waits for a busy core leave out.
-     */
-    record Call(double score, double error, double cpu) {}
-
-    /** One line of the headline table: a measured ratio against its goal (NaN: reported, no goal). */
-    record Goal(String what, String backend, double figure, String unit, double base, String against,
-                double goal) {
-        double ratio() {
-            return figure / base;
-        }
-
-        boolean measured() {
-            return !Double.isNaN(figure) && !Double.isNaN(base);
-        }
-
-        String verdict() {
-            if (!measured()) {
-                return "not measured";
-            }
-            if (Double.isNaN(goal)) {
-                return "reported";
-            }
-            return ratio() <= goal ? "**met**" : "**missed**";
+    /** A figure the page needs and the run does not have. */
+    static final class Missing extends RuntimeException {
+        Missing(String key) {
+            super("the run has no result for " + key + ": run it (benchmarks/run), or Report --partial for a try-out");
         }
     }
 
-    private final Map<String, JsonNode> jmh = new LinkedHashMap<>();  // "FfmCalls.pinned_foo", "Reload.swap FFM c"
+    /**
+     * One benchmark's values, per fork and iteration (CPU time per operation for the timed calls, the shot for
+     * single shots), and its JMH result.
+     */
+    record Bench(String key, double[][] forks, JsonNode result) {
+        /** The figure: the mean over the forks of each fork's median. */
+        double center() {
+            return center(forks);
+        }
+
+        static double center(double[][] forks) {
+            double sum = 0;
+            for (double[] fork : forks) {
+                sum += new ListStatistics(fork).getPercentile(50);  // JMH's percentile
+            }
+            return sum / forks.length;
+        }
+
+        /** One bootstrap replicate of {@link #center}: forks drawn with replacement, then each fork's values. */
+        double replicate(Random random) {
+            double[][] drawn = new double[forks.length][];
+            for (int f = 0; f < forks.length; f++) {
+                double[] fork = forks[random.nextInt(forks.length)];
+                double[] values = new double[fork.length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = fork[random.nextInt(fork.length)];
+                }
+                drawn[f] = values;
+            }
+            return center(drawn);
+        }
+
+        String unit() {
+            return result.path("primaryMetric").path("scoreUnit").asText();
+        }
+    }
+
+    /** A figure with its 95% interval. */
+    record Figure(double value, double low, double high) {}
+
+    /**
+     * One line of the headline: a measured figure, or ratio of two, against its goal (NaN: reported only).
+     *
+     * @param unit "×" for a ratio, else the figure's unit
+     */
+    record Goal(String what, String backend, Figure figure, String unit, String against, double base, double goal) {
+        boolean isRatio() {
+            return unit.equals("×");
+        }
+
+        String show(double x) {
+            return isRatio() ? ratio(x) : fmt(x) + " " + unit;
+        }
+
+        /** An end of the interval: as {@link #show}, without the unit. */
+        String bound(double x) {
+            return isRatio() ? ratio(x) : fmt(x);
+        }
+
+        /** Met, missed or inconclusive, decided on the interval's ends rounded as they are shown. */
+        String verdict() {
+            if (Double.isNaN(goal)) {
+                return "reported";
+            }
+            double low = parse(show(figure.low()));
+            double high = parse(show(figure.high()));
+            return high <= goal ? "met" : low > goal ? "missed" : "inconclusive";
+        }
+
+        private static double parse(String shown) {
+            return Double.parseDouble(shown.replaceAll("[^0-9.]", ""));
+        }
+    }
+
+    private final Map<String, Bench> jmh = new LinkedHashMap<>();
     private final Map<String, JsonNode> harness = new LinkedHashMap<>();
     private final JsonNode nat;
     private final JsonNode meta;
     private final String runtime;
+    private final boolean partial;
 
-    Report(Path run) throws IOException {
+    Report(Path run, boolean partial) throws IOException {
+        this.partial = partial;
         ObjectMapper json = new ObjectMapper();
         for (JsonNode result : readJmh(json, run)) {
             String name = result.get("benchmark").asText();
-            String key = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-            JsonNode params = result.get("params");
-            if (params != null) {
-                key += " " + params.path("backend").asText("") + " " + params.path("lib").asText("big");
+            StringBuilder key = new StringBuilder(name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1));
+            for (Iterator<JsonNode> it = result.path("params").elements(); it.hasNext(); ) {
+                key.append(' ').append(it.next().asText());
             }
-            jmh.put(key, result);
+            jmh.put(key.toString(), bench(key.toString(), result));
         }
         for (String backend : BACKENDS) {
             Path file = run.resolve("harness-" + backend + ".json");
             if (Files.exists(file)) {
                 harness.put(backend, json.readTree(file.toFile()));
+            } else if (!partial) {
+                throw new Missing(file.toString());
             }
         }
-        nat = json.readTree(run.resolve("native.json").toFile());
+        Path natives = run.resolve("native.json");
+        if (!partial && !Files.exists(natives)) {
+            throw new Missing(natives.toString());
+        }
+        nat = Files.exists(natives) ? json.readTree(natives.toFile()) : json.createObjectNode();
         meta = json.readTree(run.resolve("meta.json").toFile());
         Path seconds = run.resolve("runtime.txt");
-        runtime = Files.exists(seconds) ? Files.readString(seconds).strip() : "?";
+        runtime = Files.exists(seconds) ? Files.readString(seconds).strip() + " s" : "not recorded";
     }
 
-    /** JMH's JSON: {@code jmh.json.gz} as RunAll writes it (a precise run's is over 2 MB), else {@code jmh.json}. */
+    /** The values of one JMH result: each iteration's score, times its CPU share where the benchmark has one. */
+    private static Bench bench(String key, JsonNode result) {
+        JsonNode raw = result.path("primaryMetric").path("rawData");
+        JsonNode shares = result.path("secondaryMetrics").path("cpuShare").path("rawData");
+        double[][] forks = new double[raw.size()][];
+        for (int f = 0; f < raw.size(); f++) {
+            forks[f] = new double[raw.get(f).size()];
+            for (int i = 0; i < forks[f].length; i++) {
+                double share = shares.isMissingNode() ? 1 : shares.path(f).path(i).asDouble(Double.NaN);
+                forks[f][i] = raw.get(f).get(i).asDouble() * share;
+            }
+        }
+        return new Bench(key, forks, result);
+    }
+
+    /** JMH's JSON: {@code jmh.json.gz} as RunAll writes it, else {@code jmh.json}. */
     private static JsonNode readJmh(ObjectMapper json, Path run) throws IOException {
         Path gzipped = run.resolve("jmh.json.gz");
         if (!Files.exists(gzipped)) {
@@ -100,381 +189,428 @@ public final class Report {
 
     public static void main(String[] args) throws Exception {
         Path run = Path.of(args[0]).toAbsolutePath();
-        Path md = Path.of(args[1]).toAbsolutePath();
+        Path page = Path.of(args[1]).toAbsolutePath();
         Path svg = Path.of(args[2]).toAbsolutePath();
-        Report report = new Report(run);
-        Files.writeString(md, report.markdown(md.getParent().relativize(run), md.getParent().relativize(svg)));
-        Files.writeString(svg, new Chart(report.goals()).svg());
-        if (args.length > 3) {
-            report.updateReadme(Path.of(args[3]));
-        }
+        boolean partial = args.length > 3 && args[3].equals("--partial");
+        Report report = new Report(run, partial);
+        List<Goal> goals = report.goals();
+        String section = report.section(goals, page.getParent().relativize(run), page.getParent().relativize(svg));
+        Files.writeString(page, replaceSection(Files.exists(page) ? Files.readString(page) : INTRO, section));
+        Files.writeString(svg, new Chart(goals).svg());
     }
 
-    static final String README_BEGIN = "<!-- benchmarks/run writes the headline table here, from the raw results -->\n";
-    static final String README_END = "<!-- end of the generated headline table -->\n";
+    /** The page's text before its first run: what it is and how to make it; the markers hold the rest. */
+    static final String INTRO = """
+            # Performance
 
-    /** Replaces the headline table between the README's markers with this run's (the same as RESULTS.md's). */
-    void updateReadme(Path readme) throws IOException {
-        String text = Files.readString(readme);
-        int begin = text.indexOf(README_BEGIN);
-        int end = text.indexOf(README_END);
+            What a reloadable call costs with each backend (FFM, JNA, JNR-FFI, JavaCPP) beside its static binding: a \
+            tick as the examples make it, a call through a pin, release mode, the pin itself, the first calls after a \
+            swap, and the swap. Every figure below is generated from the raw results of one run, committed under \
+            [`benchmarks/results/`](../benchmarks/results/), by
+
+            ```sh
+            benchmarks/run              # quick: 2 forks, about 10 minutes on 2 cores
+            benchmarks/run --precise    # 5 forks and longer iterations: about 45 minutes
+            ```
+
+            [`benchmarks/README.md`](../benchmarks/README.md) says what each benchmark measures and how the verdicts \
+            are decided.
+
+            """ + BEGIN + "\n" + END + "\n";
+
+    /** {@code page} with the text between its markers replaced by {@code section}. */
+    static String replaceSection(String page, String section) {
+        int begin = page.indexOf(BEGIN);
+        int end = page.indexOf(END);
         if (begin < 0 || end < begin) {
-            throw new IllegalStateException(readme + " has no generated-table markers: " + README_BEGIN.strip());
+            throw new IllegalStateException("the page has no generated-section markers: " + BEGIN);
         }
-        String table = headline(false) + "\nThe designs measured beside these and the swaps in a warm loop are in"
-                + " [RESULTS.md](benchmarks/results/RESULTS.md).\n\n";
-        Files.writeString(readme, text.substring(0, begin + README_BEGIN.length()) + table + text.substring(end));
+        return page.substring(0, begin + BEGIN.length()) + "\n" + section + page.substring(end);
     }
 
     // ---- the figures
 
-    /** A call benchmark: {@code <binding>_foo}, or the benchmark named {@code binding} when it calls no foo(). */
-    Call call(String backend, String binding) {
-        String prefix = CLASSES.getOrDefault(backend, "Baseline") + ".";
-        Call foo = result(prefix + binding + "_foo");
-        return foo != null ? foo : result(prefix + binding);
-    }
-
-    /** A call benchmark by its key, such as "FfmCalls.pinned_foo"; null when this run does not have it. */
-    Call result(String key) {
-        JsonNode result = jmh.get(key);
-        if (result == null) {
-            return null;
+    /** The result of {@code key} ("FfmCalls.tick", "Reload.swap FFM c"); {@link Missing} when the run lacks it. */
+    Bench need(String key) {
+        Bench bench = jmh.get(key);
+        if (bench == null) {
+            throw new Missing(key);
         }
-        JsonNode metric = result.get("primaryMetric");
-        JsonNode shares = result.path("secondaryMetrics").path("cpuShare").path("rawData");
-        List<Double> cpu = new ArrayList<>();
-        JsonNode forks = metric.get("rawData");
-        for (int f = 0; f < forks.size(); f++) {
-            for (int i = 0; i < forks.get(f).size(); i++) {
-                cpu.add(forks.get(f).get(i).asDouble() * shares.path(f).path(i).asDouble(Double.NaN));
-            }
+        return bench;
+    }
+
+    /** {@code bench}'s figure and its 95% interval. */
+    static Figure figure(Bench bench) {
+        Random random = new Random(bench.key().hashCode());
+        double[] replicates = new double[REPLICATES];
+        for (int r = 0; r < REPLICATES; r++) {
+            replicates[r] = bench.replicate(random);
         }
-        cpu.sort(null);
-        return new Call(metric.get("score").asDouble(), metric.get("scoreError").asDouble(Double.NaN),
-                cpu.isEmpty() ? Double.NaN : cpu.get(cpu.size() / 2));
+        return interval(bench.center(), replicates);
     }
 
-    double cpu(String backend, String binding) {
-        Call call = call(backend, binding);
-        return call == null ? Double.NaN : call.cpu();
-    }
-
-    /** A single-shot benchmark's percentile (JMH's scorePercentiles: "50.0", "99.0"), microseconds. */
-    double shot(String benchmark, String backend, String lib, String percentile) {
-        JsonNode result = jmh.get(benchmark + " " + backend + " " + lib);
-        return result == null ? Double.NaN
-                : result.get("primaryMetric").get("scorePercentiles").get(percentile).asDouble();
-    }
-
-    double swap(String backend, String lib) {
-        return shot(lib.equals("big") ? "BigReload.swap" : "Reload.swap", backend, lib, "50.0");
-    }
-
-    /**
-     * The C harness's cycle made from inside the JVM (Reload.jvmCycle, BigReload.jvmCycle), as single shots like
-     * the swap: what the same libc calls cost in a JVM process, timed the way the swap is.
-     */
-    double jvmCycle(String lib) {
-        return shot(lib.equals("big") ? "BigReload.jvmCycle" : "Reload.jvmCycle", "", lib, "50.0");
-    }
-
-    /** A figure of the C harness: native.json's {@code section.name.stat}. */
-    double c(String section, String name, String stat) {
-        return nat.path(section).path(name).path(stat).asDouble(Double.NaN);
-    }
-
-    double cCycle(String lib) {
-        return cReload(lib, "cycle", "median");
-    }
-
-    double cReload(String lib, String phase, String stat) {
-        return nat.path("reload").path(lib).path(phase).path(stat).asDouble(Double.NaN);
-    }
-
-    /** The backend's fastest static binding: the least CPU time of its static_* benchmarks. */
-    double fastestStatic(String backend) {
-        double fastest = Double.NaN;
-        for (String key : jmh.keySet()) {
-            if (key.startsWith(CLASSES.get(backend) + ".static") && key.endsWith("_foo")) {
-                double cpu = result(key).cpu();
-                fastest = Double.isNaN(fastest) ? cpu : Math.min(fastest, cpu);
-            }
+    /** {@code top ÷ bottom} and its 95% interval, each side drawn on its own. */
+    static Figure ratio(Bench top, Bench bottom) {
+        Random random = new Random((top.key() + "/" + bottom.key()).hashCode());
+        double[] replicates = new double[REPLICATES];
+        for (int r = 0; r < REPLICATES; r++) {
+            replicates[r] = top.replicate(random) / bottom.replicate(random);
         }
-        return fastest;
+        return interval(top.center() / bottom.center(), replicates);
     }
 
-    /** Every goal of issues 8 and 11, and the figures they only ask to report, in the headline's order. */
+    /** The percentile interval of {@code replicates}, widened if need be to hold the figure itself. */
+    private static Figure interval(double value, double[] replicates) {
+        Arrays.sort(replicates);
+        double low = replicates[(int) Math.floor(0.025 * (replicates.length - 1))];
+        double high = replicates[(int) Math.ceil(0.975 * (replicates.length - 1))];
+        return new Figure(value, Math.min(low, value), Math.max(high, value));
+    }
+
+    /** Every goal, and the ratios only reported, in the headline's order. */
     List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
-        double cFoo = c("calls", "foo", "median");
         for (String b : BACKENDS) {
-            goals.add(new Goal("foo() pinned, as the examples call it", b, cpu(b, "pinned"), "ns",
-                    fastestStatic(b), "static binding", PINNED_GOAL.get(b)));
-        }
-        goals.add(new Goal("foo() pinned, critical(false)", "FFM", cpu("FFM", "pinnedCritical"), "ns", cFoo,
-                "C call through a function pointer", 3));
-        goals.add(new Goal("foo() pinned, critical(false)", "FFM", cpu("FFM", "pinnedCritical"), "ns",
-                cpu("FFM", "critical"), "static handle, critical(false)", Double.NaN));
-        for (String b : BACKENDS) {
-            goals.add(new Goal("foo() in release mode, through its pin", b, cpu(b, "release"), "ns",
-                    fastestStatic(b), "static binding", 1.05));
-        }
-        for (String design : designs()) {  // the other designs measured for the goals above, without a goal
-            String backend = designBackend(design);
-            goals.add(new Goal("design: " + design.substring(design.indexOf('.') + 1), backend,
-                    result(design + "_foo").cpu(), "ns", fastestStatic(backend), "static binding", Double.NaN));
+            add(goals, () -> ratioGoal("a tick: pin, Main's calls, release", b, CLASSES.get(b) + ".tick",
+                    CLASSES.get(b) + ".staticTick", "the same calls, static binding", 1.2));
         }
         for (String b : BACKENDS) {
-            goals.add(new Goal("pin + release, once per tick", b, cpu(b, "pinRelease"), "ns", 1, "", Double.NaN));
+            add(goals, () -> ratioGoal("foo(), pin held for a whole iteration", b, CLASSES.get(b) + ".pinned_foo",
+                    CLASSES.get(b) + ".static_foo", "static foo()", PINNED_GOAL.get(b)));
         }
-        for (String lib : LIBS) {
-            for (String b : BACKENDS) {
-                goals.add(new Goal("whole swap, " + libName(lib) + " library", b, swap(b, lib), "µs", cCycle(lib),
-                        "C copy + dlopen + dlsym + dlclose", b.equals("JNR") ? Double.NaN : 1.5));
-            }
+        for (String b : BACKENDS) {
+            add(goals, () -> ratioGoal("foo() in release mode, through its pin", b, CLASSES.get(b) + ".release_foo",
+                    CLASSES.get(b) + ".static_foo", "static foo()", 1.05));
         }
-        for (String lib : List.of("c", "rust", "big")) {
-            for (String b : BACKENDS) {
-                goals.add(new Goal("whole swap against the same cycle in the JVM, " + libName(lib) + " library", b,
-                        swap(b, lib), "µs", jvmCycle(lib), "the C harness's calls through FFM, single shots",
-                        b.equals("JNR") || lib.equals("big") ? Double.NaN : 1.5));
-            }
+        for (String design : List.of("core", "counterCleaner", "counter", "threadRecord", "ownRecord")) {
+            add(goals, () -> {
+                Bench pin = need("PinDesigns." + design);
+                return new Goal("pin + release: " + PIN_DESIGNS.get(design), "all", figure(pin),
+                        pin.unit().replace("/op", ""), "", Double.NaN, 5);
+            });
         }
-        for (String lib : LIBS) {
+        add(goals, () -> ratioGoal("foo(), critical(false), pin held for a whole iteration", "FFM",
+                "FfmCalls.pinnedCritical_foo", "FfmCalls.critical_foo", "static foo(), critical(false)", Double.NaN));
+        for (String lib : List.of("c", "rust")) {
             for (String b : BACKENDS) {
-                JsonNode warm = harness.containsKey(b) ? harness.get(b).path("warmSwapUs").path(lib) : null;
-                goals.add(new Goal("whole swap in a warm loop, " + libName(lib) + " library", b,
-                        warm == null || warm.isMissingNode() ? Double.NaN : warm.get("median").asDouble(), "µs",
-                        cCycle(lib), "C copy + dlopen + dlsym + dlclose", Double.NaN));
+                add(goals, () -> ratioGoal("whole swap, " + libName(lib) + " library", b, "Reload.swap " + b + " " + lib,
+                        "Reload.jvmCycle " + lib, "the same loader calls from the JVM", b.equals("JNR") ? Double.NaN
+                                : 1.5));
             }
         }
         for (String b : BACKENDS) {
-            goals.add(new Goal("whole swap, 200 MB library", b, swap(b, "big"), "µs",
-                    cReload("bigCp", "cp", "median"), "`cp` of the same file", Double.NaN));
-        }
-        for (String b : BACKENDS) {
-            JsonNode classes = harness.containsKey(b) ? harness.get(b).get("classes") : null;
-            goals.add(new Goal("classes loaded per reload", b,
-                    classes == null ? Double.NaN : classes.get("loadedPerReload").asDouble(), "classes", 1, "",
-                    Double.NaN));
+            add(goals, () -> ratioGoal("whole swap, 200 MB library", b, "BigReload.swap " + b, "BigReload.jvmCycle",
+                    "the same loader calls from the JVM", Double.NaN));
         }
         return goals;
     }
 
+    /** What each pin design is, as the headline names it. */
+    static final Map<String, String> PIN_DESIGNS = Map.of(
+            "core", "core's `host.pin()` (per-thread record, WeakReference)",
+            "counterCleaner", "counter + Cleaner",
+            "counter", "counter, no Cleaner",
+            "threadRecord", "reused per-thread record (ThreadLocal)",
+            "ownRecord", "reused record held by the caller");
+
+    private Goal ratioGoal(String what, String backend, String top, String bottom, String against, double goal) {
+        Bench base = need(bottom);
+        return new Goal(what, backend, ratio(need(top), base), "×", against, base.center(), goal);
+    }
+
+    /** Adds the row {@code make} makes; in a partial report, leaves out one whose results the run lacks. */
+    private <T> void add(List<T> rows, Supplier<T> make) {
+        try {
+            rows.add(make.get());
+        } catch (Missing missing) {
+            if (!partial) {
+                throw missing;
+            }
+        }
+    }
+
     static String libName(String lib) {
-        return lib.equals("big") ? "200 MB C" : lib.equals("c") ? "C" : "Rust";
+        return lib.equals("c") ? "C" : "Rust";
     }
 
     // ---- the Markdown
 
-    /** The headline table; {@code full} adds the designs and the warm-loop swaps (RESULTS.md has them). */
-    String headline(boolean full) {
+    String section(List<Goal> goals, Path runDir, Path chart) {
         StringBuilder md = new StringBuilder();
-        md.append("| measure | backend | figure | against | ratio | goal | |\n|---|---|---|---|---|---|---|\n");
-        for (Goal g : goals()) {
-            if (!full && (g.what().startsWith("design:") || g.what().contains("warm loop"))) {
-                continue;
+        md.append("\n## The run\n\n| | |\n|---|---|\n");
+        md.append("| raw results | [`").append(runDir.getFileName()).append("/`](").append(runDir).append("/) |\n");
+        for (String field : List.of("date", "mode", "commit", "dirty", "jdk", "cpu", "cores", "os", "settings",
+                "load")) {
+            JsonNode value = meta.path(field);
+            if (!value.isMissingNode()) {
+                md.append("| ").append(field).append(" | ").append(value.asText())
+                        .append(field.equals("dirty") && value.asBoolean() ? " (" + meta.path("dirtyPaths").size()
+                                + " paths differed from the commit: meta.json lists them)" : "")
+                        .append(" |\n");
             }
-            boolean isRatio = !g.against().isEmpty();
-            md.append("| ").append(g.what()).append(" | ").append(g.backend()).append(" | ")
-                    .append(g.measured() ? fmt(g.figure()) + " " + g.unit() : "–").append(" | ")
-                    .append(isRatio ? g.against() + (g.measured() ? ": " + fmt(g.base()) + " " + g.unit() : "") : "")
-                    .append(" | ").append(isRatio && g.measured() ? ratio(g.ratio()) : "").append(" | ")
-                    .append(Double.isNaN(g.goal()) ? "" : "≤ " + ratio(g.goal())).append(" | ")
-                    .append(g.verdict()).append(" |\n");
         }
-        md.append("\nCall costs are CPU time per call: JMH's average time of each iteration times the share of it"
-                + " the thread spent on a core (the median over the iterations), so that waiting for a core that"
-                + " other work holds is not counted; the C harness times its batches of 2 million calls with the"
-                + " thread's CPU clock (median). The wall-clock scores are in RESULTS.md. Swaps are medians of"
-                + " single shots (JMH p50), each after the iteration's setup, against the C harness's median"
-                + " cycle; \"in a warm loop\" is the median of swaps timed one after another (Harness), the way"
-                + " the C harness times its cycles. \"Against the same cycle in the JVM\" divides the same swap by"
-                + " Reload.jvmCycle: the C harness's calls (open, copy_file_range, dlopen, dlsym x5, abi_version,"
-                + " dlclose, unlink) made from the JVM through FFM, as JMH single shots in the same run, so that what"
-                + " the loader and the file system cost inside a JVM, one cold event at a time, is not counted as the"
-                + " host's (benchmarks/README.md says why the two baselines differ). A pinned call is `pin.foo()` on"
-                + " a pin held for a whole JMH iteration: the pin's released check (a plain field read), the"
-                + " version's closed check (another), and the backend's call into that version.\n");
+        md.append("| runtime | ").append(runtime).append(" |\n\n");
+        md.append("![each ratio with its interval](").append(chart).append(")\n\n");
+        headline(md, goals);
+        callTable(md);
+        coldTable(md);
+        reloadTable(md);
+        harnessTables(md);
+        nativeTable(md);
         return md.toString();
     }
 
-    String markdown(Path runDir, Path chart) {
-        StringBuilder md = new StringBuilder("# Benchmark results\n\n");
-        md.append("Generated by `benchmarks/run` from the raw results in [`").append(runDir).append("/`](")
-                .append(runDir).append("/) (do not edit: run it again). Chart: [`").append(chart).append("`](")
-                .append(chart).append(").\n\n| | |\n|---|---|\n");
-        meta.fields().forEachRemaining(f -> md.append("| ").append(f.getKey()).append(" | ")
-                .append(f.getValue().asText()).append(" |\n"));
-        md.append("| total runtime | ").append(runtime).append(" s |\n\n![chart](").append(chart).append(")\n\n");
-        md.append("## Headline: every goal of issues 8 and 11\n\n").append(headline(true)).append('\n');
-        callTable(md);
-        reloadTable(md);
-        harnessTables(md);
-        return md.toString();
+    private void headline(StringBuilder md, List<Goal> goals) {
+        md.append("## Goals\n\n| measure | backend | figure [95% interval] | against | goal | verdict |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (Goal g : goals) {
+            Figure f = g.figure();
+            md.append("| ").append(g.what()).append(" | ").append(g.backend()).append(" | **")
+                    .append(g.show(f.value())).append("** [").append(g.bound(f.low())).append("–")
+                    .append(g.bound(f.high())).append("] | ")
+                    .append(g.against().isEmpty() ? "" : g.against() + ": " + fmt(g.base()) + " "
+                            + (g.what().contains("swap") ? "µs" : "ns"))
+                    .append(" | ").append(Double.isNaN(g.goal()) ? "" : "≤ " + g.show(g.goal())).append(" | ")
+                    .append(g.verdict().equals("reported") ? "" : "**" + g.verdict() + "**").append(" |\n");
+        }
+        md.append("""
+
+                A figure is the mean over the forks of each fork's median: of the CPU time per call or per tick for \
+                the calls (JMH's average time of an iteration times the share of it the thread spent on a core, so \
+                that waiting for a core other work holds is not counted), of the shots for the swaps. Its interval \
+                is a 95% bootstrap over the forks and their iterations; a verdict is **met** or **missed** only when \
+                the whole interval, rounded as shown, is on one side of the goal, else **inconclusive**. A tick is \
+                `host.pin()`, `foo()`, `pin.defines` for bar, greeting and update, `greeting()` and \
+                `update(state)` (the C library defines no bar), and the release: Main's tick without its printing. \
+                A swap is `Host.reloadIfChanged()` after a new version was renamed into place; its baseline makes the \
+                C harness's copy, dlopen, dlsym, abi_version(), dlclose and unlink from the JVM through FFM, both as \
+                single shots in the same run.
+
+                """);
     }
 
     private void callTable(StringBuilder md) {
-        md.append("## foo(), ns per call (JMH average time, wall clock: score ± 99.9% error; CPU time per call)\n\n")
-                .append("| backend | binding | wall clock | CPU time |\n|---|---|---|---|\n");
-        Map<String, String> bindings = new LinkedHashMap<>();
-        bindings.put("static", "static: %s");
-        bindings.put("staticInterface", "static: interface mapping (a proxy), loaded once");
-        bindings.put("critical", "static, critical(false)");
-        bindings.put("pinned", "pinned: a watching host's pin, held for the iteration");
-        bindings.put("pinnedCritical", "pinned, FfmHotlib.loadCritical");
-        bindings.put("release", "release mode, through its pin");
-        bindings.put("pinRelease", "host.pin() and its release, no call");
-        for (String b : BACKENDS) {
-            for (Map.Entry<String, String> binding : bindings.entrySet()) {
-                Call call = call(b, binding.getKey());
-                if (call != null) {
-                    md.append("| ").append(b).append(" | ")
-                            .append(String.format(binding.getValue(), STATIC_KIND.get(b)))
-                            .append(" | ").append(fmt(call.score())).append(" ± ").append(fmt(call.error()))
-                            .append(" | ").append(fmt(call.cpu())).append(" |\n");
-                }
+        md.append("## Calls, ns per operation (JMH average time)\n\n")
+                .append("| benchmark | what it measures | wall clock (JMH score ± 99.9%) | CPU time [95% interval]"
+                        + " | forks |\n|---|---|---|---|---|\n");
+        for (Bench bench : jmh.values()) {
+            if (!bench.result().path("mode").asText().equals("avgt")) {
+                continue;
             }
-        }
-        for (String design : designs()) {
-            Call call = result(design + "_foo");
-            md.append("| ").append(designBackend(design)).append(" design | ")
-                    .append(design.substring(design.indexOf('.') + 1)).append(" | ").append(fmt(call.score()))
-                    .append(" ± ").append(fmt(call.error())).append(" | ").append(fmt(call.cpu())).append(" |\n");
-        }
-        Call java = call("Java", "java");
-        md.append("| C | function pointer (CPU clock: median, p5–p95) | | ").append(fmt(c("calls", "foo", "median")))
-                .append(" (").append(fmt(c("calls", "foo", "p5"))).append("–").append(fmt(c("calls", "foo", "p95")))
-                .append(") |\n");
-        if (java != null) {
-            md.append("| Java | a plain method, not inlined | ").append(fmt(java.score())).append(" ± ")
-                    .append(fmt(java.error())).append(" | ").append(fmt(java.cpu())).append(" |\n");
+            JsonNode metric = bench.result().path("primaryMetric");
+            Figure f = figure(bench);
+            md.append("| `").append(bench.key()).append("` | ").append(describe(bench.key())).append(" | ")
+                    .append(fmt(metric.path("score").asDouble())).append(" ± ")
+                    .append(fmt(metric.path("scoreError").asDouble(Double.NaN))).append(" | **")
+                    .append(fmt(f.value())).append("** [").append(fmt(f.low())).append("–").append(fmt(f.high()))
+                    .append("] | ").append(bench.forks().length).append(" |\n");
         }
         md.append('\n');
     }
 
-    /** The backend a design benchmark belongs to, by its class: "FfmDesigns.bound" is FFM's. */
-    private static String designBackend(String design) {
-        return design.startsWith("Ffm") ? "FFM" : design.startsWith("Javacpp") ? "JavaCPP" : "JNA";
+    /** What a call benchmark measures, by its name. */
+    static String describe(String key) {
+        String method = key.substring(key.indexOf('.') + 1);
+        String backend = key.startsWith("Ffm") ? "FFM" : key.startsWith("Jnr") ? "JNR" : key.startsWith("Jna") ? "JNA"
+                : key.startsWith("Javacpp") ? "JavaCPP" : "";
+        if (key.startsWith("PinDesigns.")) {
+            return "pin + release, " + PIN_DESIGNS.get(method);
+        }
+        switch (method) {
+            case "tick": return "a tick as Main makes it: pin, foo(), 3 × defines, greeting(), update(state), release";
+            case "staticTick": return "the same calls through the static binding: " + STATIC_KIND.get(backend);
+            case "static_foo": return "static binding: " + STATIC_KIND.get(backend);
+            case "staticInterface_foo": return "JNA's interface mapping (a proxy), loaded once";
+            case "critical_foo": return "static final downcall handle, critical(false)";
+            case "pinned_foo": return "`pin.binding().foo()`, pin held for a whole iteration";
+            case "pinnedCritical_foo": return "the same over a binding with critical(false)";
+            case "release_foo": return "release mode, through its pin held for a whole iteration";
+            case "demo_foo": return "FfmDemo's handle in a final field, no pin";
+            case "byAddress_foo": return "one static handle for every version, the address as an argument, no pin";
+            case "site_foo": return "a MutableCallSite pointed at a refusal before dlclose, no check, no pin";
+            case "siteRelease_foo": return "the same through a release-mode host's pin";
+            case "interfaceField_foo": return "an interface proxy in a field, no pin";
+            case "function_foo": return "a `Function` in a field, `invokeInt`, no pin (JnaDemo's way)";
+            case "live_foo": return "JavacppDemo's way, no pin: its own unloaded check, then the call";
+            case "bare_foo": return "the call alone, no pin: a freed wrapper throws NullPointerException";
+            case "java_foo": return "a plain Java method, not inlined";
+            case "javaInlined_foo": return "the same, inlined";
+            default: return "";
+        }
     }
 
-    /** Bindings measured only to compare designs (FfmDesigns, JnaDesigns, JavacppDesigns), if this run has them. */
-    private List<String> designs() {
-        List<String> names = new ArrayList<>();
-        for (String key : jmh.keySet()) {
-            if (key.matches("(Ffm|Jna|Javacpp)Designs\\..*_foo")) {
-                names.add(key.substring(0, key.length() - "_foo".length()));
+    private void coldTable(StringBuilder md) {
+        StringBuilder rows = new StringBuilder();
+        for (String b : BACKENDS) {
+            StringBuilder row = new StringBuilder("| " + b + " | ");
+            try {
+                for (String calls : List.of("1", "100", "10000")) {
+                    Bench shot = need("ColdCalls.firstCalls " + b + " " + calls);
+                    Figure f = figure(shot);
+                    int n = Integer.parseInt(calls);
+                    row.append(fmt(f.value() / n)).append(" [").append(fmt(f.low() / n)).append("–")
+                            .append(fmt(f.high() / n)).append("] | ");
+                }
+                Figure steady = figure(need(CLASSES.get(b) + ".pinned_foo"));
+                rows.append(row).append(fmt(steady.value())).append(" |\n");
+            } catch (Missing missing) {
+                if (!partial) {
+                    throw missing;
+                }
             }
         }
-        return names;
+        if (rows.length() > 0) {
+            md.append("## The first calls after a swap, ns per call (JMH single shots)\n\n")
+                    .append("| backend | call 1 | calls 1–100 | calls 1–10000 | steady (pin held) |\n")
+                    .append("|---|---|---|---|---|\n").append(rows)
+                    .append("\nEach shot follows a swap made in the iteration's setup: it takes a pin and makes N"
+                            + " foo() calls through the new version's binding; the figure is the shot divided by N"
+                            + " (its first call pays for the pin too). Steady: CPU time per call with the pin held"
+                            + " for a whole iteration.\n\n");
+        }
     }
 
     private void reloadTable(StringBuilder md) {
-        md.append("## Reload, µs (JMH single shots, median; swap also p99; C harness median)\n\n")
-                .append("| backend | library | load + bind | unload | whole swap | swap p99 |\n")
-                .append("|---|---|---|---|---|---|\n");
-        for (String lib : LIBS) {
+        StringBuilder rows = new StringBuilder();
+        for (String lib : List.of("c", "rust", "big")) {
             for (String b : BACKENDS) {
-                if (!Double.isNaN(swap(b, lib))) {
-                    String bench = lib.equals("big") ? "BigReload.swap" : "Reload.swap";
-                    md.append("| ").append(b).append(" | ").append(libName(lib)).append(" | ")
-                            .append(fmt(shot("Reload.loadBind", b, lib, "50.0"))).append(" | ")
-                            .append(fmt(shot("Reload.unload", b, lib, "50.0"))).append(" | ")
-                            .append(fmt(swap(b, lib))).append(" | ").append(fmt(shot(bench, b, lib, "99.0")))
-                            .append(" |\n");
+                try {
+                    boolean big = lib.equals("big");
+                    Bench swap = need(big ? "BigReload.swap " + b : "Reload.swap " + b + " " + lib);
+                    rows.append("| ").append(b).append(" | ").append(big ? "200 MB C" : libName(lib)).append(" | ")
+                            .append(big ? "" : fmt(need("Reload.loadBind " + b + " " + lib).center())).append(" | ")
+                            .append(big ? "" : fmt(need("Reload.unload " + b + " " + lib).center())).append(" | **")
+                            .append(fmt(swap.center())).append("** | ").append(fmt(percentile(swap, "99.0")))
+                            .append(" | ").append(big ? "" : fmt(classesPerSwap(swap))).append(" |\n");
+                } catch (Missing missing) {
+                    if (!partial) {
+                        throw missing;
+                    }
                 }
             }
-            if (!Double.isNaN(jvmCycle(lib))) {
-                md.append("| the C harness's cycle in the JVM | ").append(libName(lib)).append(" | | | cycle ")
-                        .append(fmt(jvmCycle(lib))).append(" | ")
-                        .append(fmt(shot(lib.equals("big") ? "BigReload.jvmCycle" : "Reload.jvmCycle", "", lib,
-                                "99.0"))).append(" |\n");
+            try {
+                Bench cycle = need(lib.equals("big") ? "BigReload.jvmCycle" : "Reload.jvmCycle " + lib);
+                rows.append("| the same loader calls from the JVM | ").append(lib.equals("big") ? "200 MB C"
+                        : libName(lib)).append(" | | | **").append(fmt(cycle.center())).append("** | ")
+                        .append(fmt(percentile(cycle, "99.0"))).append(" | |\n");
+            } catch (Missing missing) {
+                if (!partial) {
+                    throw missing;
+                }
             }
-            md.append("| C harness | ").append(libName(lib)).append(" | ")
-                    .append(fmt(cReload(lib, "loadBind", "median"))).append(" | ")
-                    .append(fmt(cReload(lib, "unload", "median"))).append(" | cycle ").append(fmt(cCycle(lib)))
-                    .append(" (copy ").append(fmt(cReload(lib, "copy", "median"))).append(") | ")
-                    .append(fmt(cReload(lib, "cycle", "p99"))).append(" |\n");
         }
-        md.append("| `cp` | 200 MB C | | | ").append(fmt(cReload("bigCp", "cp", "median"))).append(" | ")
-                .append(fmt(cReload("bigCp", "cp", "p99"))).append(" |\n\n");
+        if (rows.length() > 0) {
+            md.append("## Reloads, µs (JMH single shots)\n\n")
+                    .append("| backend | library | load + bind | unload | whole swap | swap p99 | classes loaded per"
+                            + " swap |\n|---|---|---|---|---|---|---|\n").append(rows)
+                    .append("\nEach figure is the mean over the forks of each fork's median shot; p99 is JMH's over"
+                            + " all shots. Load + bind is the demo binding's loader on a fresh copy (dlopen, every"
+                            + " symbol, abi_version()); unload its dlclose. Classes loaded per swap: JMH's class-loading"
+                            + " profiler (`-prof cl`), over the measured shots.\n\n");
+        }
+    }
+
+    /** JMH's percentile of a single-shot benchmark, over all its shots ("50.0", "99.0"). */
+    private static double percentile(Bench bench, String percentile) {
+        return bench.result().path("primaryMetric").path("scorePercentiles").path(percentile).asDouble(Double.NaN);
+    }
+
+    /** Classes loaded per operation, from JMH's class-loading profiler (·class.load.norm). */
+    private static double classesPerSwap(Bench bench) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = bench.result().path("secondaryMetrics").fields();
+                it.hasNext(); ) {
+            Map.Entry<String, JsonNode> metric = it.next();
+            if (metric.getKey().endsWith("class.load.norm")) {
+                return metric.getValue().path("score").asDouble();
+            }
+        }
+        throw new Missing(bench.key() + " ·class.load.norm (-prof cl)");
     }
 
     private void harnessTables(StringBuilder md) {
         if (harness.isEmpty()) {
             return;
         }
-        phasesTable(md);
-        md.append("## Classes loaded per reload, detection latency, cold calls (Harness, one JVM per backend)\n\n")
-                .append("| backend | classes loaded / unloaded over N reloads | latency median / p99, ms (C; Rust)"
-                        + " | call #1, #10, #10000, steady, ns (median) |\n|---|---|---|---|\n");
-        for (Map.Entry<String, JsonNode> e : harness.entrySet()) {
-            JsonNode h = e.getValue();
-            JsonNode classes = h.get("classes");
-            JsonNode cold = h.get("cold");
-            md.append("| ").append(e.getKey()).append(" | ").append(classes.get("loaded").asLong()).append(" / ")
-                    .append(classes.get("unloaded").asLong()).append(" over ").append(classes.get("reloads").asInt())
-                    .append(" | ");
-            for (String lib : List.of("c", "rust")) {
-                JsonNode l = h.get("latency").get(lib);
-                md.append(fmt(l.get("median").asDouble())).append(" / ").append(fmt(l.get("p99").asDouble()))
-                        .append(lib.equals("c") ? "; " : "");
-            }
-            md.append(" | ");
-            for (String n : Arrays.asList("1", "10", "10000")) {
-                md.append(fmt(cold.get("calls").get(n).get("median").asDouble())).append(", ");
-            }
-            md.append(fmt(cold.get("steady").get("median").asDouble())).append(" |\n");
-        }
-        md.append("\nLatency: from the rename of a new version into place to the first foo() answered by it, poll"
-                + " every 10 ms, settle 0. Cold calls: each timed alone with System.nanoTime() (timer included),"
-                + " through one pin taken right after the swap.\n");
-    }
-
-    /** Where a warm swap's time goes: the host's own timing of each phase (SwapTimes), medians. */
-    private void phasesTable(StringBuilder md) {
-        List<String> phases = List.of("look", "copyAndCheck", "loadAndProbe", "unloadOld");
-        StringBuilder rows = new StringBuilder();
+        md.append("## Where a swap's time goes, µs (Harness: swaps one after another, median of each phase)\n\n")
+                .append("| backend | library | look: stat + trust walk | copy + checks | load + bind + abi_version()"
+                        + " | unload the old version | sum of the phases |\n|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, JsonNode> e : harness.entrySet()) {
             for (String lib : List.of("c", "rust", "big")) {
-                JsonNode byPhase = e.getValue().path("warmSwapPhasesUs").path(lib);
-                if (byPhase.isMissingNode()) {
-                    continue;
+                JsonNode byPhase = e.getValue().path("swapPhasesUs").path(lib);
+                md.append("| ").append(e.getKey()).append(" | ").append(lib.equals("big") ? "200 MB C" : libName(lib))
+                        .append(" | ");
+                for (String phase : List.of("look", "copyAndCheck", "loadAndProbe", "unloadOld", "total")) {
+                    md.append(fmt(required(byPhase.path(phase).path("median"), e.getKey() + " " + lib + " " + phase)))
+                            .append(" | ");
                 }
-                rows.append("| ").append(e.getKey()).append(" | ").append(libName(lib)).append(" | ");
-                for (String phase : phases) {
-                    rows.append(fmt(byPhase.path(phase).path("median").asDouble(Double.NaN))).append(" | ");
-                }
-                rows.append(fmt(e.getValue().path("warmSwapUs").path(lib).path("median").asDouble(Double.NaN)))
-                        .append(" |\n");
+                md.append('\n');
             }
         }
-        if (rows.length() == 0) {
+        md.append("\nEach phase as the host times it (`SwapTimes`, told to `Hooks.afterSwap`): look is the poll that"
+                + " found the new file; copy + checks the private copy, the comparison with the running version's"
+                + " copy and the ELF checks; unload is dlclose, deleting the old copy, and dlopen(RTLD_NOLOAD) asking"
+                + " the loader whether it let the old version go. Each column is a median of its own.\n\n");
+        md.append("## Detection latency, ms (Harness)\n\n| backend | C: median | C: p99 | Rust: median | Rust: p99 |\n")
+                .append("|---|---|---|---|---|\n");
+        for (Map.Entry<String, JsonNode> e : harness.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" | ");
+            for (String lib : List.of("c", "rust")) {
+                JsonNode l = e.getValue().path("latency").path(lib);
+                md.append(fmt(required(l.path("median"), e.getKey() + " latency " + lib))).append(" | ")
+                        .append(fmt(required(l.path("p99"), e.getKey() + " latency " + lib))).append(" | ");
+            }
+            md.append('\n');
+        }
+        md.append("\nFrom the rename of a new version into place to the first foo() answered by it: the examples' loop"
+                + " polls every 10 ms (settle 0) on one thread, another pins, calls and releases without pause."
+                + " Percentiles are JMH's.\n\n");
+    }
+
+    private void nativeTable(StringBuilder md) {
+        if (!nat.has("calls")) {
             return;
         }
-        md.append("## Where a swap's time goes, µs (Harness: swaps in a loop, median of each phase)\n\n")
-                .append("| backend | library | look: stat + trust walk | copy + checks | load + bind + abi_version()"
-                        + " | unload the old version | whole swap |\n|---|---|---|---|---|---|---|\n")
-                .append(rows)
-                .append("\nEach phase as the host times it (`SwapTimes`, told to `Hooks.afterSwap`): look is the poll"
-                        + " that found the new file (its stat and the trust walk of every folder on its path); copy"
-                        + " + checks is the private copy, the comparison with the running version's copy, ElfCheck and"
-                        + " the stat that makes sure the file did not change meanwhile; unload is dlclose, deleting the"
-                        + " old copy, and dlopen(RTLD_NOLOAD) asking the loader whether it let the old version go."
-                        + " The whole swap, timed around reloadIfChanged(), also holds the hooks and the bookkeeping;"
-                        + " each column is a median of its own, so the phases need not add up to it.\n\n");
+        md.append("## The C harness\n\n| measure | median | p5 | p95 |\n|---|---|---|---|\n");
+        for (String call : List.of("foo", "greeting", "update")) {
+            JsonNode c = nat.path("calls").path(call);
+            md.append("| ").append(call).append("() through a function pointer, ns of CPU time | ")
+                    .append(fmt(required(c.path("median"), "native " + call))).append(" | ")
+                    .append(fmt(c.path("p5").asDouble())).append(" | ").append(fmt(c.path("p95").asDouble()))
+                    .append(" |\n");
+        }
+        for (String lib : List.of("c", "rust", "big")) {
+            JsonNode c = nat.path("reload").path(lib).path("cycle");
+            md.append("| copy + dlopen + dlsym + dlclose + unlink in a loop, ")
+                    .append(lib.equals("big") ? "200 MB C" : libName(lib)).append(", µs | ")
+                    .append(fmt(required(c.path("median"), "native cycle " + lib))).append(" | ")
+                    .append(fmt(c.path("p5").asDouble())).append(" | ").append(fmt(c.path("p95").asDouble()))
+                    .append(" |\n");
+        }
+        JsonNode cp = nat.path("reload").path("bigCp").path("cp");
+        md.append("| `cp` of the 200 MB library, µs | ").append(fmt(required(cp.path("median"), "native cp")))
+                .append(" | ").append(fmt(cp.path("p5").asDouble())).append(" | ").append(fmt(cp.path("p95").asDouble()))
+                .append(" |\n\nThe C harness runs in its own process: its calls are timed with the thread's CPU clock"
+                        + " over batches of 2 million, its cycles with the monotonic clock, one after another. Its"
+                        + " percentiles are defined as JMH's. It is a reference beside the goals, not one of their"
+                        + " baselines.\n");
+    }
+
+    private double required(JsonNode value, String what) {
+        if (value.isMissingNode() || !value.isNumber()) {
+            throw new Missing(what);
+        }
+        return value.asDouble();
     }
 
     static String fmt(double x) {
         if (Double.isNaN(x)) {
-            return "–";
+            throw new IllegalStateException("a figure is missing");
         }
         double a = Math.abs(x);
         return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", x);
     }
 
     static String ratio(double r) {
-        return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.2f×", r);
+        return String.format(Locale.ROOT, r >= 10 ? "%.1f×" : "%.2f×", r);
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.openjdk.jmh.profile.ClassloaderProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -26,8 +27,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every JMH benchmark of this module in one go and writes one JSON file: the call costs (average time,
- * timed iterations), the reloads (single shots) and the 200 MB reload (fewer single shots) need different
- * settings, which JMH's command line cannot give three groups in one run.
+ * timed iterations), the reloads (single shots, with JMH's class-loading profiler), the first calls after a swap
+ * (single shots) and the 200 MB reload (fewer single shots) need different settings, which JMH's command line
+ * cannot give four groups in one run. Writes meta.json beside it: the run's context, with the commit the
+ * benchmarks were built from (-Dhotlib.commit) and the paths that differed from it (-Dhotlib.dirty, one per line).
  *   usage: RunAll quick|precise OUT.json[.gz] [regexp]
  */
 public final class RunAll {
@@ -35,23 +38,25 @@ public final class RunAll {
 
     /** The settings of a mode: forks, warm-up and measured iterations (time per iteration for the calls). */
     record Mode(int forks, int callWarmups, int callWarmupMs, int callIterations, int callIterationMs,
-                int reloadWarmups, int reloadShots, int bigWarmups, int bigShots) {
+                int reloadWarmups, int reloadShots, int coldWarmups, int coldShots, int bigForks, int bigWarmups,
+                int bigShots) {
         static Mode of(String name) {
             switch (name) {
                 case "quick":
-                    return new Mode(1, 3, 400, 10, 400, 50, 200, 3, 15);
+                    return new Mode(2, 3, 300, 4, 300, 30, 100, 20, 50, 1, 2, 8);
                 case "precise":
-                    return new Mode(3, 5, 1000, 10, 1000, 200, 1000, 5, 40);
+                    return new Mode(5, 3, 500, 6, 500, 100, 400, 50, 150, 3, 3, 12);
                 default:
                     throw new IllegalArgumentException("mode is quick or precise, not " + name);
             }
         }
 
         String describe() {
-            return String.format("calls: %d fork(s), %d warm-up x %d ms, %d x %d ms measured; reload: %d fork(s),"
-                            + " %d warm-up + %d measured single shots (200 MB library: %d + %d)",
+            return String.format("calls: %d forks, %d warm-up x %d ms, %d x %d ms measured; reload: %d forks,"
+                            + " %d warm-up + %d measured single shots; first calls: %d + %d; 200 MB library:"
+                            + " %d fork(s), %d + %d",
                     forks, callWarmups, callWarmupMs, callIterations, callIterationMs, forks, reloadWarmups,
-                    reloadShots, bigWarmups, bigShots);
+                    reloadShots, coldWarmups, coldShots, bigForks, bigWarmups, bigShots);
         }
     }
 
@@ -63,16 +68,19 @@ public final class RunAll {
         List<RunResult> results = new ArrayList<>();
         results.addAll(run(new OptionsBuilder()
                 .include(both(only,
-                        "\\.(Baseline|FfmCalls|FfmDesigns|JnaCalls|JnaDesigns|JnrCalls|JavacppCalls|JavacppDesigns)\\."))
+                        "\\.(Baseline|PinDesigns|(Ffm|Jna|Jnr|Javacpp)(Calls|Designs))\\."))
                 .forks(mode.forks())
                 .warmupIterations(mode.callWarmups()).warmupTime(TimeValue.milliseconds(mode.callWarmupMs()))
                 .measurementIterations(mode.callIterations())
                 .measurementTime(TimeValue.milliseconds(mode.callIterationMs()))));
         results.addAll(run(new OptionsBuilder()
-                .include(both(only, "\\.Reload\\.")).forks(mode.forks())
+                .include(both(only, "\\.Reload\\.")).forks(mode.forks()).addProfiler(ClassloaderProfiler.class)
                 .warmupIterations(mode.reloadWarmups()).measurementIterations(mode.reloadShots())));
         results.addAll(run(new OptionsBuilder()
-                .include(both(only, "\\.BigReload\\.")).forks(mode.forks())
+                .include(both(only, "\\.ColdCalls\\.")).forks(mode.forks())
+                .warmupIterations(mode.coldWarmups()).measurementIterations(mode.coldShots())));
+        results.addAll(run(new OptionsBuilder()
+                .include(both(only, "\\.BigReload\\.")).forks(mode.bigForks())
                 .warmupIterations(mode.bigWarmups()).measurementIterations(mode.bigShots())));
         try (PrintStream json = new PrintStream(compressedIfGz(Files.newOutputStream(out), out))) {
             ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(results);
@@ -96,6 +104,10 @@ public final class RunAll {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("date", ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toString());
         meta.put("mode", name);
+        meta.put("commit", System.getProperty("hotlib.commit", "unknown"));
+        List<String> dirty = System.getProperty("hotlib.dirty", "").lines().filter(l -> !l.isBlank()).toList();
+        meta.put("dirty", !dirty.isEmpty());
+        meta.put("dirtyPaths", dirty);
         meta.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
         meta.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
         meta.put("cpu", cpu);

@@ -1,0 +1,212 @@
+package dev.hotlib.bench;
+
+import dev.hotlib.core.Host;
+import dev.hotlib.core.Pin;
+import dev.hotlib.ffm.FfmDemo;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * What a tick pays once, whatever its calls: a pin on the current version and its release, with no call, ns per
+ * pin. {@code core} is {@code host.pin()} and {@code close()} (a per-thread reader record: a ThreadLocal lookup,
+ * volatile stores of the version and of a WeakReference to the pin, for dropped-pin detection, and two
+ * allocations). The others are designs written here, each returning the binding as core's pin does:
+ * <ul>
+ *   <li>{@code counterCleaner}: a count of pins per version, taken with a compare-and-set unless the version
+ *       was retired, and a {@link Cleaner} registration per pin that catches a pin dropped unreleased;
+ *       {@code counter} the same without the Cleaner;
+ *   <li>{@code threadRecord}: one reader record per thread, found through a ThreadLocal and reused: a volatile
+ *       store of the version, a volatile read to check it is still current, a release store at release; no
+ *       allocation. A forgotten pin leaves the record holding its version: the host sees it as a pin held too
+ *       long, not as a dropped one;
+ *   <li>{@code ownRecord}: the same record kept by the caller (the loop thread's own), with no ThreadLocal.
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class PinDesigns {
+
+    /** core's pin, on a watching FFM host (a pin does not depend on the backend). */
+    @State(Scope.Thread)
+    public static class Core extends OpenHost<FfmDemo> {
+        @Override
+        Host<FfmDemo> open() throws Exception {
+            return Hosts.watching(FfmDemo::load, Libs.library("c"));
+        }
+    }
+
+    /** A loaded version as the designs below hold it: a binding, and what the counting designs count. */
+    static final class Version {
+        private static final int RETIRED = 1;
+        private static final int ONE_PIN = 2;
+        final Object binding = new Object();
+        final AtomicInteger pinsAndRetired = new AtomicInteger();
+
+        boolean tryPin() {
+            for (int s = pinsAndRetired.get(); (s & RETIRED) == 0; s = pinsAndRetired.get()) {
+                if (pinsAndRetired.compareAndSet(s, s + ONE_PIN)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void unpin() {
+            pinsAndRetired.addAndGet(-ONE_PIN);
+        }
+    }
+
+    /** The current version, as a host publishes it. */
+    @State(Scope.Thread)
+    public static class Current {
+        volatile Version current = new Version();
+        final ThreadLocal<Record> records = ThreadLocal.withInitial(Record::new);
+        final Record own = new Record();
+    }
+
+    /** A counted pin, with or without a Cleaner registration. */
+    static final class CountedPin implements AutoCloseable {
+        private static final Cleaner CLEANER = Cleaner.create();
+        private final Version version;
+        private final Unpin unpin;
+        private final Cleaner.Cleanable cleanable;
+        private boolean released;
+
+        CountedPin(Version version, boolean cleaned) {
+            this.version = version;
+            this.unpin = cleaned ? new Unpin(version) : null;
+            this.cleanable = cleaned ? CLEANER.register(this, unpin) : null;
+        }
+
+        static CountedPin take(Current c, boolean cleaned) {
+            while (true) {
+                Version now = c.current;
+                if (now.tryPin()) {
+                    return new CountedPin(now, cleaned);
+                }
+            }
+        }
+
+        Object binding() {
+            if (released) {
+                throw new IllegalStateException("released");
+            }
+            return version.binding;
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                if (cleanable != null) {
+                    unpin.byOwner = true;
+                    cleanable.clean();
+                } else {
+                    version.unpin();
+                }
+            }
+        }
+    }
+
+    /** The cleaning action: holds the version, never the pin. */
+    private static final class Unpin implements Runnable {
+        private final Version version;
+        boolean byOwner;
+
+        Unpin(Version version) {
+            this.version = version;
+        }
+
+        @Override
+        public void run() {
+            version.unpin();
+        }
+    }
+
+    /** One thread's reader record, reused by every pin the thread takes: itself the pin. */
+    static final class Record implements AutoCloseable {
+        private static final VarHandle HOLDING;
+
+        static {
+            try {
+                HOLDING = MethodHandles.lookup().findVarHandle(Record.class, "holding", Version.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        volatile Version holding;  // read by the host before it unloads
+        private int depth;
+
+        Record take(Current c) {
+            if (depth++ > 0) {
+                return this;  // nested: the same version
+            }
+            Version now;
+            do {
+                now = c.current;
+                holding = now;  // a volatile store, then a volatile read: the host's scan sees it, or we see its swap
+            } while (c.current != now);
+            return this;
+        }
+
+        Object binding() {
+            Version held = holding;
+            if (depth == 0 || held == null) {
+                throw new IllegalStateException("released");
+            }
+            return held.binding;
+        }
+
+        @Override
+        public void close() {
+            if (depth > 0 && --depth == 0) {
+                HOLDING.setRelease(this, null);
+            }
+        }
+    }
+
+    @Benchmark
+    public Object core(Core h, CpuShare cpu) {
+        try (Pin<FfmDemo> pin = h.host.pin()) {
+            return pin.binding();
+        }
+    }
+
+    @Benchmark
+    public Object counterCleaner(Current c, CpuShare cpu) {
+        try (CountedPin pin = CountedPin.take(c, true)) {
+            return pin.binding();
+        }
+    }
+
+    @Benchmark
+    public Object counter(Current c, CpuShare cpu) {
+        try (CountedPin pin = CountedPin.take(c, false)) {
+            return pin.binding();
+        }
+    }
+
+    @Benchmark
+    public Object threadRecord(Current c, CpuShare cpu) {
+        try (Record pin = c.records.get().take(c)) {
+            return pin.binding();
+        }
+    }
+
+    @Benchmark
+    public Object ownRecord(Current c, CpuShare cpu) {
+        try (Record pin = c.own.take(c)) {
+            return pin.binding();
+        }
+    }
+}
