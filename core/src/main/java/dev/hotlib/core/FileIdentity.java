@@ -34,7 +34,8 @@ record FileIdentity(Object fileKey, long size, FileTime modified, FileTime chang
     record Unusable(String why) implements Inspection {}
 
     private static final String IDENTITY = "unix:fileKey,size,lastModifiedTime,ctime,isRegularFile,isDirectory";
-    private static final String OPT_OUT = ", so loading it could run another user's code; fix that, or set"
+    /** What follows a trust problem in a refusal: why it matters, and how to opt out. */
+    static final String OPT_OUT = ", so loading it could run another user's code; fix that, or set"
             + " -Dhotlib.trustWritable=true to trust files that other users own or can write";
 
     /**
@@ -125,8 +126,17 @@ record FileIdentity(Object fileKey, long size, FileTime modified, FileTime chang
 
         /** What makes {@code path} untrusted, naming the offending file or folder; null when it is trusted. */
         static String problem(Path path) {
+            return problem(path, "");
+        }
+
+        /** As {@link #problem(Path)} for a folder, which the problem calls "the folder". */
+        static String folderProblem(Path folder) {
+            return problem(folder, "the folder ");
+        }
+
+        private static String problem(Path path, String what) {
             try {
-                return problem(path, MY_UID);
+                return problem(path, MY_UID, what);
             } catch (UnsupportedOperationException | IllegalArgumentException notPosix) {
                 return null;  // no owners or modes to check (Windows): nothing to refuse on
             } catch (IOException e) {
@@ -136,6 +146,11 @@ record FileIdentity(Object fileKey, long size, FileTime modified, FileTime chang
 
         /** As above, for the user {@code uid}; resolves the path one component at a time, like the loader. */
         static String problem(Path path, long uid) throws IOException {
+            return problem(path, uid, "");
+        }
+
+        /** As above; {@code what} comes before the name of the path itself when it is the offender. */
+        private static String problem(Path path, long uid, String what) throws IOException {
             Path at = path.toAbsolutePath().getRoot();
             String bad = check(at, Files.readAttributes(at, CHECKED, LinkOption.NOFOLLOW_LINKS), uid, "the folder ");
             if (bad != null) {
@@ -180,7 +195,37 @@ record FileIdentity(Object fileKey, long size, FileTime modified, FileTime chang
                 }
                 at = next;
             }
-            return file == null ? null : check(file, fileAttributes, uid, "");
+            return file == null ? null : check(file, fileAttributes, uid, what);
+        }
+
+        /**
+         * What keeps {@code folder} from being this user's alone, or null: it must be a folder, not a symbolic
+         * link, owned by this user, with mode 0700. Read with one lstat(2); null on a file system without owners
+         * and modes.
+         */
+        static String notPrivate(Path folder) {
+            Map<String, Object> a;
+            try {
+                a = Files.readAttributes(folder, CHECKED, LinkOption.NOFOLLOW_LINKS);
+            } catch (UnsupportedOperationException | IllegalArgumentException notPosix) {
+                return null;
+            } catch (IOException e) {
+                return "unreadable (" + e + ")";
+            }
+            int mode = (Integer) a.get("mode") & 07777;
+            if (Boolean.TRUE.equals(a.get("isSymbolicLink"))) {
+                return "a symbolic link";
+            }
+            if (!Boolean.TRUE.equals(a.get("isDirectory"))) {
+                return "not a folder";
+            }
+            if ((Integer) a.get("uid") != MY_UID) {
+                return "owned by " + ownerName(folder) + ", not by this user";
+            }
+            if (mode != 0700) {
+                return String.format("of mode %04o, not 0700", mode);
+            }
+            return null;
         }
 
         private static void pushFront(Deque<String> todo, Path path) {

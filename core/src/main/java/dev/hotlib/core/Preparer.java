@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything between a settled file and dlopen: the private copy, and the checks that refuse a file the
@@ -20,7 +22,10 @@ import java.util.Optional;
  * <p>Nothing here holds the file in the heap: the copy is the OS's ({@code copy_file_range}), "the same bytes
  * as the running version" compares the two copies in 64 KB chunks and stops at the first difference (builds
  * differ early, in the GNU build-id note), and {@link ElfCheck} reads only headers and tables. The checks read
- * the copy, not the watched file, so what was checked is what is loaded.
+ * the copy, not the watched file, so what was checked is what is loaded. A file is refused without writing a
+ * byte when the copies' file system has no room for it, or when it is longer than 64 MB and far longer than its
+ * headers describe (read from the watched file for this alone): a library padded to a terabyte, even sparse,
+ * is copied as a terabyte of zeros.
  */
 final class Preparer implements AutoCloseable {
     /** What became of a settled file. */
@@ -41,24 +46,41 @@ final class Preparer implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
     private static final int FIRST_CHUNK = 4096;
     static final String MOVE_IT = "-Dhotlib.shadowDir=<folder>";
+    /**
+     * A file may be this much longer than its headers describe (a debug section the headers do not cover, a
+     * signature appended), or up to this many times as long, before it is refused without being copied.
+     */
+    private static final long MAX_UNDESCRIBED = 64L << 20;
+    private static final long MAX_UNDESCRIBED_RATIO = 4;
 
     private final ShadowCopies copies;
+    private final boolean trustWritable;
     private final Dependencies dependencies = new Dependencies();
     private final ByteBuffer mine = ByteBuffer.allocateDirect(CHUNK);
     private final ByteBuffer theirs = ByteBuffer.allocateDirect(CHUNK);
     /** The size of each copy handed out and not discarded yet: a new version of another size is not the same. */
     private final Map<Path, Long> sizes = new HashMap<>();
 
-    private Preparer(ShadowCopies copies) {
+    private Preparer(ShadowCopies copies, boolean trustWritable) {
         this.copies = copies;
+        this.trustWritable = trustWritable;
     }
 
     /**
-     * Watch mode: each version is loaded from a fresh private copy in a folder under {@code shadowParent}.
-     * Never throws: a folder that cannot be made is told as a refusal at each version until it can.
+     * Each version is loaded from a fresh private copy in a folder under {@code shadowParent}, and a library it
+     * needs from a folder that other users can write is refused. Never throws: a folder that cannot be made is
+     * told as a refusal at each version until it can.
      */
     static Preparer withShadowCopies(Path shadowParent) {
-        return new Preparer(new ShadowCopies(shadowParent));
+        return withShadowCopies(shadowParent, false);
+    }
+
+    /**
+     * As {@link #withShadowCopies(Path)}; {@code trustWritable} loads what a version needs even from a file or
+     * folder that other users own or can write, as {@code -Dhotlib.trustWritable=true} does for the library.
+     */
+    static Preparer withShadowCopies(Path shadowParent, boolean trustWritable) {
+        return new Preparer(new ShadowCopies(shadowParent), trustWritable);
     }
 
     Optional<Path> shadowDirectory() {
@@ -73,9 +95,20 @@ final class Preparer implements AutoCloseable {
             if (size == 0) {
                 return new Refused("it is empty");
             }
+            String refused = beforeCopy(in, size);
+            if (refused != null) {
+                return new Refused(refused);
+            }
             ShadowCopies.Copy written;
             try {
+                long free = copies.usableSpace();
+                if (size > free) {
+                    return new Refused("it is " + size + " bytes, more than the " + free + " free in " + copies.parent()
+                            + ", so it was not copied; free space there, or move the copies with " + MOVE_IT);
+                }
                 written = copies.copy(in, size, source.getFileName().toString(), number);
+            } catch (ShadowCopies.UnsafeFolder e) {
+                return new Refused(e.getMessage());
             } catch (IOException e) {
                 return new Refused(cannotCopy(e));
             }
@@ -99,6 +132,31 @@ final class Preparer implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the {@code size} bytes read through {@code in} must not even be copied, or null: what their headers
+     * say (the copy is checked again: it is what dlopen maps), or a length far beyond what the headers describe,
+     * such as a library padded to a terabyte with {@code truncate}, which would fill the copies' file system.
+     */
+    private static String beforeCopy(FileChannel in, long size) {
+        if (size <= MAX_UNDESCRIBED) {
+            return null;  // never far longer than what it describes: spared a second check (0.1 to 0.3 ms)
+        }
+        ElfCheck.Report headers = ElfCheck.inspect(ElfCheck.Source.of(in, size));
+        if (headers.refusal().isPresent()) {
+            return headers.refusal().get();
+        }
+        long describes = headers.describes();
+        if (size - describes <= MAX_UNDESCRIBED || size / MAX_UNDESCRIBED_RATIO <= describes) {
+            return null;
+        }
+        if (describes == 0) {
+            return "it is " + size + " bytes, and no 64-bit ELF headers describe them (it is not a library for this"
+                    + " machine), so it was not copied";
+        }
+        return "it is " + size + " bytes, far more than the " + describes + " its ELF headers describe (padded, or"
+                + " sparse, as truncate makes it), so it was not copied; rebuild it";
+    }
+
     /** The checks, on the copy just written, read through the channel that wrote it. */
     private Prepared checkCopy(Path source, ShadowCopies.Copy copy, int number, Optional<Version> running)
             throws IOException {
@@ -118,6 +176,12 @@ final class Preparer implements AutoCloseable {
         ElfCheck.Report report = ElfCheck.inspect(ElfCheck.Source.of(channel, size));
         if (report.refusal().isPresent()) {
             return new Refused(report.refusal().get());
+        }
+        if (!trustWritable) {
+            String untrusted = Needs.untrusted(source, report);
+            if (untrusted != null) {
+                return new Refused(untrusted);
+            }
         }
         List<String> warnings = new ArrayList<>(report.warnings());
         try {
@@ -259,5 +323,152 @@ final class Preparer implements AutoCloseable {
             return moved;
         }
 
+    }
+
+    /**
+     * Whether each library the loader would open for a version is trusted by {@link FileIdentity.Trust}'s rule,
+     * as the library itself is: for each DT_NEEDED name, the folders of its RUNPATH (or RPATH) are looked in, in
+     * order, until one has the file; a folder on the way that other users can write (or whose nearest existing
+     * part they can, when it does not exist) would let them plant or replace it before dlopen, and the file found
+     * must be trusted too. What the file found needs is looked at the same way, a few levels deep. A name that
+     * a library already loaded in this process answers to is not looked for: the loader reuses that library. A
+     * name not found in these folders comes from the system's (LD_LIBRARY_PATH, ld.so.cache, /usr/lib), which
+     * are not the guest's to vouch for.
+     *
+     * <p>For the version itself, {@code $ORIGIN} is its shadow copy's folder, which holds copies of the files
+     * beside the watched file (see {@link Dependencies}): there, only {@code $ORIGIN} alone names a folder, the
+     * watched file's; what lies under the copy's folder is this user's alone.
+     */
+    static final class Needs {
+        private static final int MAX_DEPTH = 8;
+        private Set<String> loaded;  // the file names mapped in this process, read once, when first needed
+
+        private Needs() {}
+
+        /** Why a version of {@code source}, whose copy {@code report} describes, must not be loaded, or null. */
+        static String untrusted(Path source, ElfCheck.Report report) {
+            Path file = source.toAbsolutePath();
+            return new Needs().untrusted(file, report.needed(), report.searchPath(), true, "its",
+                    new HashSet<>(List.of(file)), 0);
+        }
+
+        /**
+         * The first problem with the libraries {@code needed} by {@code file}, looked for in {@code searchPath};
+         * {@code copied} when {@code $ORIGIN} is a copy's folder, {@code whose} names {@code file} in the line.
+         */
+        private String untrusted(Path file, List<String> needed, List<String> searchPath, boolean copied,
+                String whose, Set<Path> seen, int depth) {
+            Path origin = file.getParent();
+            for (String name : needed) {
+                if (name.contains("/")) {  // opened as it is, from the working folder if relative
+                    Path direct = Path.of(name).toAbsolutePath();
+                    String problem = problemOfNearest(direct, false);
+                    if (problem != null) {
+                        return "it needs " + name + " (" + whose + " DT_NEEDED): " + problem + FileIdentity.OPT_OUT;
+                    }
+                    continue;
+                }
+                for (String entry : searchPath) {
+                    Path folder = folder(entry, origin, copied);
+                    if (folder == null) {
+                        continue;
+                    }
+                    String where = "which the loader looks for in " + folder + " (named in " + whose
+                            + " RUNPATH or RPATH): ";
+                    boolean exact = !entry.replaceFirst("^(\\$ORIGIN|\\$\\{ORIGIN})", "").contains("$");
+                    String problem = problemOfNearest(folder, true);
+                    if (problem != null) {
+                        if (isLoaded(name)) {
+                            break;
+                        }
+                        return "it needs " + name + ", " + where + problem + FileIdentity.OPT_OUT;
+                    }
+                    Path candidate = folder.resolve(name);
+                    if (!exact || !Files.exists(candidate)) {
+                        continue;
+                    }
+                    problem = FileIdentity.Trust.problem(candidate);
+                    if (problem != null) {
+                        return "it needs " + name + ", " + where + problem + FileIdentity.OPT_OUT;
+                    }
+                    String deeper = depth < MAX_DEPTH ? inside(candidate, seen, depth) : null;
+                    if (deeper != null) {
+                        return deeper;
+                    }
+                    break;  // found, and trusted
+                }
+            }
+            return null;
+        }
+
+        /** What the library at {@code found} needs, looked at from where it lies. */
+        private String inside(Path found, Set<Path> seen, int depth) {
+            try {
+                if (!seen.add(found.toRealPath())) {
+                    return null;
+                }
+                try (FileChannel in = FileChannel.open(found, StandardOpenOption.READ)) {
+                    ElfCheck.Report report = ElfCheck.inspect(ElfCheck.Source.of(in, in.size()));
+                    return untrusted(found, report.needed(), report.searchPath(), false, found + "'s",
+                            seen, depth + 1);
+                }
+            } catch (IOException e) {
+                return null;  // dlopen reads it then, and says what is wrong with it
+            }
+        }
+
+        /**
+         * The folder a search path entry names, or null for none that another user could reach: for a copy,
+         * {@code $ORIGIN/...} lies in the private folder. For an entry with {@code $LIB} or {@code $PLATFORM},
+         * the folder before the first {@code $}, which must be trusted for what is under it to be.
+         */
+        private static Path folder(String entry, Path origin, boolean copied) {
+            if (isOrigin(entry)) {
+                return origin;
+            }
+            String rest = entry.startsWith("$ORIGIN/") ? entry.substring("$ORIGIN/".length())
+                    : entry.startsWith("${ORIGIN}/") ? entry.substring("${ORIGIN}/".length()) : null;
+            if (rest != null) {
+                return copied || origin == null ? null : origin.resolve(rest).normalize();
+            }
+            int token = entry.indexOf('$');
+            String literal = token < 0 ? entry : entry.substring(0, token);
+            if (token >= 0 && literal.isEmpty()) {
+                return null;
+            }
+            return Path.of(literal).toAbsolutePath().normalize();  // relative: from the working folder, as ld.so
+        }
+
+        private static boolean isOrigin(String entry) {
+            return entry.equals("$ORIGIN") || entry.equals("${ORIGIN}") || entry.equals("$ORIGIN/")
+                    || entry.equals("${ORIGIN}/");
+        }
+
+        /** The trust problem of {@code path}, or of the nearest folder up from it that exists, or null. */
+        private static String problemOfNearest(Path path, boolean folder) {
+            Path at = path;
+            while (at.getParent() != null && !Files.exists(at)) {
+                at = at.getParent();
+            }
+            return folder || at != path ? FileIdentity.Trust.folderProblem(at) : FileIdentity.Trust.problem(at);
+        }
+
+        /** Whether a library of this file name is mapped in this process (/proc/self/maps), so reused by name. */
+        private boolean isLoaded(String name) {
+            if (loaded == null) {
+                loaded = new HashSet<>();
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                        int slash = line.lastIndexOf('/');
+                        if (slash >= 0 && line.indexOf(" /") >= 0) {
+                            loaded.add(line.substring(slash + 1));
+                        }
+                    }
+                } catch (IOException | RuntimeException unknown) {
+                    // not Linux: nothing is known to be loaded, so every folder on the way is checked
+                }
+            }
+            return loaded.contains(name);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,9 +31,13 @@ import java.util.stream.Stream;
  * found through {@code $ORIGIN}.
  *
  * <p>The copies live in a folder of this run, {@code <parent>/hotlib-<pid>-<random>/copies}, readable by the
- * owner only, so no other user can read, replace or plant a link to a copy. A copy is deleted when its version is
- * unloaded, the folder at exit. The run holds a lock on {@code .lock} in its folder while it lives; at the
- * next start, the folders of runs whose lock is free (killed, crashed) are deleted. A lock, not the PID in
+ * owner only, so no other user can read, replace or plant a link to a copy. That holds only if no other user can
+ * rename a folder on the way either: the parent's whole path must pass {@link FileIdentity.Trust}'s rule (each
+ * folder owned by this user or root, and writable by no one else unless sticky, as {@code /tmp}), and both
+ * folders are checked once made (this user's, mode 0700, not a link). Else the bytes that were checked need not
+ * be the bytes that dlopen maps, and the copies are refused: {@link UnsafeFolder}. A copy is deleted when its
+ * version is unloaded, the folder at exit. The run holds a lock on {@code .lock} in its folder while it lives; at
+ * the next start, the folders of runs whose lock is free (killed, crashed) are deleted. A lock, not the PID in
  * the name: a run in another PID namespace sharing {@code /tmp} may have any PID.
  *
  * <p>Nothing here throws from the constructor: a folder that cannot be made is an {@link IOException} at the
@@ -56,6 +61,7 @@ final class ShadowCopies implements AutoCloseable {
     private Path dir;          // run/copies: the versions' folders, and nothing else
     private FileChannel lockFile;
     private boolean noexec;    // whether dir's file system is mounted noexec
+    private FileStore store;   // dir's file system: finding it reads the mount table, asking its free space does not
     private long versions;     // makes each version folder's name unique within dir
 
     ShadowCopies(Path parent) {
@@ -63,10 +69,24 @@ final class ShadowCopies implements AutoCloseable {
         this.deleteAtExit = new Thread(this::deleteAll, "hotlib-shadow-cleanup");
         Runtime.getRuntime().addShutdownHook(deleteAtExit);
         try {
+            checkParent();  // before the clean-up: deleting by path in a folder that others can write is not safe
             deleteLeftoversOfDeadRuns(parent);
             open();
         } catch (IOException | RuntimeException e) {
             // told at the first copy, which tries again
+        }
+    }
+
+    /**
+     * Why the copies cannot be made here, as the one line of a refusal: a folder where another user could replace
+     * a copy between its check and dlopen, or a file where a folder should be.
+     */
+    static final class UnsafeFolder extends IOException {
+        private static final long serialVersionUID = 1;
+
+        UnsafeFolder(Path parent, String problem) {
+            super("its private copy cannot be made in " + parent + ": " + problem + "; move the copies with "
+                    + Preparer.MOVE_IT);
         }
     }
 
@@ -94,15 +114,21 @@ final class ShadowCopies implements AutoCloseable {
             return dir;
         }
         deleteAll();  // what a cleaner left of it
+        checkParent();
         Files.createDirectories(parent);
+        trusted(parent);  // the folders just made, and the path through any link among them
         Path made = Files.createTempDirectory(parent, PREFIX + ProcessHandle.current().pid() + "-", ownerOnly());
         Path copies;
+        FileStore madeOn;
         try {
+            ownerOnly(made);
             lockFile = FileChannel.open(made.resolve(LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             lockFile.lock();
             LIVE.add(made);
             copies = Files.createDirectory(made.resolve("copies"), ownerOnly());
+            ownerOnly(copies);
+            madeOn = Files.getFileStore(copies);
         } catch (IOException | RuntimeException e) {
             release();
             deleteTree(made);
@@ -111,7 +137,63 @@ final class ShadowCopies implements AutoCloseable {
         run = made;
         dir = copies;
         noexec = MountOptions.noexec(copies);
+        store = madeOn;
         return copies;
+    }
+
+    /**
+     * Refuses a parent that is a file, or lies under one, or under a folder that another user can write: the
+     * nearest part of its path that exists, before anything is made in it.
+     */
+    private void checkParent() throws IOException {
+        Path existing = parent.toAbsolutePath();
+        while (existing.getParent() != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new UnsafeFolder(parent, existing + " is a file, not a folder");
+        }
+        trusted(existing);
+    }
+
+    private void trusted(Path folder) throws UnsafeFolder {
+        String problem = FileIdentity.Trust.folderProblem(folder);
+        if (problem != null) {
+            throw new UnsafeFolder(parent, problem + ", and the copies must lie where no other user can replace"
+                    + " them between their check and dlopen");
+        }
+    }
+
+    /** Makes a folder just made mode 0700 whatever the umask, and checks that it is ours alone and no link. */
+    private void ownerOnly(Path folder) throws IOException {
+        if (POSIX) {
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+        }
+        String problem = FileIdentity.Trust.notPrivate(folder);
+        if (problem != null) {
+            throw new UnsafeFolder(parent, "the folder it made, " + folder + ", is " + problem
+                    + ", where it must be this user's alone");
+        }
+    }
+
+    /** The bytes this user may still write where the copies go: one statfs(2); makes the folder if needed. */
+    long usableSpace() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path in;
+            FileStore at;
+            synchronized (this) {
+                in = open();
+                at = store;
+            }
+            try {
+                return at.getUsableSpace();
+            } catch (NoSuchFileException removed) {
+                if (attempt > 0) {
+                    throw removed;
+                }
+                forget(in);  // removed while running (a /tmp cleaner): made again, once
+            }
+        }
     }
 
     /**
@@ -263,6 +345,7 @@ final class ShadowCopies implements AutoCloseable {
         }
         run = null;
         dir = null;
+        store = null;
     }
 
     /** Gives up the lock; the folder is then a dead run's to anyone who looks. */

@@ -11,6 +11,7 @@ import dev.hotlib.core.FileIdentity.Trust;
 import dev.hotlib.core.FileIdentity.Unusable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,24 @@ class FileIdentityTest {
         }
     }
 
+    @Test
+    void aPrivateFolderIsOursAloneWithMode0700AndNoLink() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("private"));
+        chmod(folder, "rwx------");
+        assertNull(Trust.notPrivate(folder));
+        chmod(folder, "rwxr-xr-x");
+        assertEquals("of mode 0755, not 0700", Trust.notPrivate(folder));
+        Natives.run(dir, "chmod", "1700", folder.toString());
+        assertEquals("of mode 1700, not 0700", Trust.notPrivate(folder));
+        chmod(folder, "rwx------");
+        assertEquals("a symbolic link", Trust.notPrivate(Files.createSymbolicLink(dir.resolve("link"), folder)));
+        assertEquals("not a folder", Trust.notPrivate(Files.write(dir.resolve("file"), new byte[] {1})));
+        if (root()) {
+            chown(folder, "nobody");
+            assertEquals("owned by nobody, not by this user", Trust.notPrivate(folder));
+        }
+    }
+
     /** What an ordinary user sees, decided for uid nobody: root's files are trusted, another user's are not. */
     @Test
     void forAnOrdinaryUserRootsFilesAreTrustedAndOtherUsersAreNot() throws Exception {
@@ -126,42 +145,103 @@ class FileIdentityTest {
         assertTrue(Trust.problem(theirs, NOBODY).startsWith(theirs + " is owned by "), Trust.problem(theirs, NOBODY));
     }
 
-    /** The same, really run as the user nobody: a child JVM under setpriv, where the machine has it. */
+    /**
+     * The same, really run as the user nobody: a child JVM under setpriv (or runuser), with the classes, and the
+     * JDK when nobody cannot read this one, copied where that user can read them. Whatever goes wrong in the
+     * child fails the test; it is skipped only where no process can be run as another user.
+     */
     @Test
     void asAnOrdinaryUserInAChildJvm() throws Exception {
-        assumeTrue(root() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
-        Path home = Files.createDirectory(dir.resolve("home"));
-        chmod(dir, "rwxr-xr-x");
-        chown(home, "nobody");
-        Path ok = Files.write(home.resolve("ok.so"), new byte[] {1});
-        chown(ok, "nobody");
-        Path other = Files.write(home.resolve("other.so"), new byte[] {1});
-        Natives.run(home, "chown", "1234", other.toString());
-        // FileIdentity is package-private, and the launcher's class is in another class loader: reflection.
-        Path program = Files.writeString(home.resolve("Inspect.java"), """
-                import java.lang.reflect.Method;
-                import java.nio.file.Path;
-                class Inspect {
-                    public static void main(String[] args) throws Exception {
-                        Method inspect = Class.forName("dev.hotlib.core.FileIdentity")
-                                .getDeclaredMethod("inspect", Path.class, boolean.class);
-                        inspect.setAccessible(true);
-                        for (String a : args) {
-                            System.out.println(inspect.invoke(null, Path.of(a), false));
+        List<String> asNobody = asNobody();
+        Path base = othersCanReach(dir.getParent()) ? dir
+                : Files.createTempDirectory(Path.of("/tmp"), "hotlib-nobody-");  // a private java.io.tmpdir
+        try {
+            chmod(base, "rwxr-xr-x");
+            Path home = Files.createDirectory(base.resolve("home"));
+            chown(home, "nobody");
+            Path ok = Files.write(home.resolve("ok.so"), new byte[] {1});
+            chown(ok, "nobody");
+            Path other = Files.write(home.resolve("other.so"), new byte[] {1});
+            Natives.run(home, "chown", "1234", other.toString());
+            // FileIdentity is package-private, and the launcher's class is in another class loader: reflection.
+            Path program = Files.writeString(home.resolve("Inspect.java"), """
+                    import java.lang.reflect.Method;
+                    import java.nio.file.Path;
+                    class Inspect {
+                        public static void main(String[] args) throws Exception {
+                            Method inspect = Class.forName("dev.hotlib.core.FileIdentity")
+                                    .getDeclaredMethod("inspect", Path.class, boolean.class);
+                            inspect.setAccessible(true);
+                            for (String a : args) {
+                                System.out.println("=> " + inspect.invoke(null, Path.of(a), false));
+                            }
                         }
                     }
-                }
-                """);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classes = Path.of(FileIdentity.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        Process child = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
-                "--clear-groups", java, "-Djava.io.tmpdir=" + home, "-cp", classes, program.toString(),
-                ok.toString(), other.toString()).redirectErrorStream(true).start();
-        List<String> lines = new String(child.getInputStream().readAllBytes()).lines().toList();
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-        assumeTrue(child.exitValue() == 0 && lines.size() == 2, "the child could not run as nobody: " + lines);
-        assertTrue(lines.get(0).startsWith("Loadable"), lines.toString());
-        assertTrue(lines.get(1).contains(other + " is owned by"), lines.toString());
+                    """);
+            Path classes = readableCopy(Path.of(FileIdentity.class.getProtectionDomain().getCodeSource()
+                    .getLocation().toURI()), base.resolve("classes"));
+            Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
+            if (!othersCanRun(javaHome)) {
+                javaHome = readableCopy(javaHome, base.resolve("jdk"));
+            }
+            List<String> command = new java.util.ArrayList<>(asNobody);
+            command.addAll(List.of(javaHome.resolve("bin/java").toString(), "-Djava.io.tmpdir=" + home, "-cp",
+                    classes.toString(), program.toString(), ok.toString(), other.toString()));
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(child.getInputStream().readAllBytes());
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end: " + output);
+            assertEquals(0, child.exitValue(), String.join(" ", command) + " failed:\n" + output);
+            List<String> lines = output.lines().filter(l -> l.startsWith("=> ")).toList();
+            assertEquals(2, lines.size(), output);
+            assertTrue(lines.get(0).startsWith("=> Loadable"), output);
+            assertTrue(lines.get(1).startsWith("=> Unusable") && lines.get(1).contains(other + " is owned by"),
+                    output);
+        } finally {
+            if (!base.equals(dir)) {
+                Natives.run(Path.of("/tmp"), "rm", "-rf", base.toString());
+            }
+        }
+    }
+
+    /** The command that runs what follows it as the user nobody; skips the test where there is none. */
+    private static List<String> asNobody() {
+        assumeTrue(root(), "running a process as the user nobody needs root, and this is "
+                + System.getProperty("user.name"));
+        for (String setpriv : List.of("/usr/bin/setpriv", "/bin/setpriv")) {
+            if (Files.isExecutable(Path.of(setpriv))) {
+                return List.of(setpriv, "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups");
+            }
+        }
+        for (String runuser : List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser")) {
+            if (Files.isExecutable(Path.of(runuser))) {
+                return List.of(runuser, "-u", "nobody", "--");
+            }
+        }
+        assumeTrue(false, "neither setpriv nor runuser is installed, so no process can run as another user");
+        return List.of();
+    }
+
+    /** Whether other users can go through every folder down to {@code path}. */
+    private static boolean othersCanReach(Path path) throws Exception {
+        for (Path at = path.toRealPath(); at != null; at = at.getParent()) {
+            if (!Files.getPosixFilePermissions(at).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether other users can run the JDK at {@code home}: reach it, run bin/java and read lib/modules. */
+    private static boolean othersCanRun(Path home) throws Exception {
+        return othersCanReach(home.resolve("lib"))
+                && Files.getPosixFilePermissions(home.resolve("bin/java")).contains(PosixFilePermission.OTHERS_EXECUTE)
+                && Files.getPosixFilePermissions(home.resolve("lib/modules")).contains(PosixFilePermission.OTHERS_READ);
+    }
+
+    /** A copy of {@code from} (a folder or a file) at {@code to} that every user can read (and run, where it could). */
+    private static Path readableCopy(Path from, Path to) {
+        Natives.run(to.getParent(), "cp", "-R", from.toString(), to.toString());
+        Natives.run(to.getParent(), "chmod", "-R", "a+rX", to.toString());
+        return to;
     }
 }

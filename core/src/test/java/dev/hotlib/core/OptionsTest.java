@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +28,11 @@ class OptionsTest {
     void defaultsWatchTheCLibraryOnceASecondForever() throws Exception {
         Options o = parse();
         assertEquals(Path.of("/repo/build/lib").resolve(System.mapLibraryName("hotlib_c")), o.library());
-        assertEquals(o.library(), o.host().library());
+        assertEquals(o.library(), o.settings().library());
         assertEquals(Duration.ofSeconds(1), o.interval());
         assertEquals(Options.UNLIMITED_TICKS, o.ticks());
-        assertEquals(Duration.ofMillis(200), o.host().settle());
-        assertEquals(Path.of("/tmp"), o.host().shadowParent(), "java.io.tmpdir, not $TMPDIR");
+        assertEquals(Duration.ofMillis(200), o.settings().settle());
+        assertEquals(Path.of("/tmp"), o.settings().shadowParent(), "java.io.tmpdir, not $TMPDIR");
         assertEquals("build it with  cmake -S /repo -B /repo/build && cmake --build /repo/build", o.waitingHint());
     }
 
@@ -44,12 +45,58 @@ class OptionsTest {
         assertEquals("", custom.waitingHint(), "an existing path needs no hint");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "RUST|hotlib.lib accepts c, rust, or the path of a library file; \"RUST\" is neither (did you mean rust?)",
+        "rsut|hotlib.lib accepts c, rust, or the path of a library file; \"rsut\" is neither (did you mean rust?)",
+        "C|hotlib.lib accepts c, rust, or the path of a library file; \"C\" is neither (did you mean c?)",
+        "libmine.so|hotlib.lib accepts c, rust, or the path of a library file; \"libmine.so\" is neither (for a"
+                + " file that does not exist yet, write a path with a /, such as ./libmine.so)",
+    })
+    void aNameWithoutASlashThatIsNeitherCNorRustNorAFileIsRefusedAtOnce(String value, String message) {
+        Options.OptionException e = assertThrows(Options.OptionException.class, () -> parse("hotlib.lib", value));
+        assertEquals(message, e.getMessage());
+    }
+
     @Test
-    void aValueThatIsNeitherCNorRustNorAnExistingPathSaysWhatTheOptionTakes() throws Exception {
-        Options typo = parse("hotlib.lib", "rsut");
-        assertTrue(typo.waitingHint().startsWith(
-                "hotlib.lib accepts c, rust, or the path of a library file, and \"rsut\""),
-                typo.waitingHint());
+    void aPathWithASlashThatDoesNotExistYetIsWaitedFor(@TempDir Path dir) throws Exception {
+        Options later = parse("hotlib.lib", dir + "/build/libmine.so");
+        assertEquals(dir.resolve("build/libmine.so"), later.library());
+        assertEquals("", later.waitingHint(), "waiting for it to appear says enough");
+    }
+
+    @Test
+    void aShadowDirThatIsAFileIsRefusedSayingItIsNotAFolder(@TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.write(dir.resolve("file"), new byte[] {1});
+        Options.OptionException e = assertThrows(Options.OptionException.class,
+                () -> parse("hotlib.shadowDir", file.toString()));
+        assertEquals("hotlib.shadowDir accepts the path of a folder; " + file + " is a file, not a folder",
+                e.getMessage());
+        e = assertThrows(Options.OptionException.class,
+                () -> parse("hotlib.shadowDir", file.resolve("shadow").toString()));
+        assertEquals("hotlib.shadowDir accepts the path of a folder; " + file + " is a file, not a folder",
+                e.getMessage());
+        assertEquals(dir.resolve("new/shadow"), parse("hotlib.shadowDir", dir + "/new/shadow").settings()
+                .shadowParent(), "a folder not made yet is made at the first copy");
+    }
+
+    @Test
+    void anUnknownHotlibPropertyIsAWarningNamingTheClosestOption() throws Exception {
+        assertEquals(List.of(), parse().warnings());
+        assertEquals(List.of("unknown option hotlib.intervall; did you mean hotlib.interval?"),
+                parse("hotlib.intervall", "250").warnings());
+        assertEquals(List.of("unknown option hotlib.itnervla; did you mean hotlib.interval?"),
+                parse("hotlib.itnervla", "250").warnings(), "two letters swapped, twice: two edits");
+        assertEquals(List.of(
+                "unknown option hotlib.library; did you mean hotlib.lib?",
+                "unknown option hotlib.shadowdir; did you mean hotlib.shadowDir?",
+                "unknown option hotlib.trust; did you mean hotlib.trustWritable?",
+                "unknown option hotlib.zzz; the options are hotlib.lib, hotlib.interval, hotlib.ticks, hotlib.settle,"
+                        + " hotlib.trustWritable, hotlib.release, hotlib.shadowDir, hotlib.root"),
+                parse("hotlib.zzz", "1", "hotlib.shadowdir", "/tmp", "hotlib.trust", "true", "hotlib.library", "c")
+                        .warnings());
+        assertEquals(List.of(), parse("hotlib.skipNatives", "", "hotlib.fuzzInputs", "9", "hotlib.jvm.flags", "",
+                "java.io.tmpdirr", "/tmp").warnings(), "the build's names, and names outside hotlib.*");
     }
 
     @Test
@@ -58,16 +105,17 @@ class OptionsTest {
                 "hotlib.shadowDir", "/var/tmp");
         assertEquals(Duration.ofMillis(250), o.interval());
         assertEquals(3, o.ticks());
-        assertEquals(Duration.ZERO, o.host().settle());
-        assertEquals(Path.of("/var/tmp"), o.host().shadowParent());
+        assertEquals(Duration.ZERO, o.settings().settle());
+        assertEquals(Path.of("/var/tmp"), o.settings().shadowParent());
     }
 
     @Test
     void switchesAreOffUnlessSaid() throws Exception {
-        assertEquals(false, parse().host().release());
-        assertEquals(false, parse().host().trustWritable());
-        assertEquals(true, parse("hotlib.release", "true").host().release());
-        assertEquals(true, parse("hotlib.trustWritable", "").host().trustWritable()); // a bare -Dhotlib.trustWritable
+        assertEquals(false, parse().settings().releaseMode());
+        assertEquals(false, parse().settings().trustWritable());
+        assertEquals(true, parse("hotlib.release", "true").settings().releaseMode());
+        assertEquals(true, parse("hotlib.trustWritable", "").settings().trustWritable(),
+                "a bare -Dhotlib.trustWritable");
     }
 
     @ParameterizedTest

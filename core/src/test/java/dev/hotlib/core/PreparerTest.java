@@ -41,7 +41,7 @@ class PreparerTest {
             Ready first = (Ready) preparer.prepare(source, 1, Optional.empty());
             assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(first.file()));
             assertEquals(List.of(), first.warnings());
-            Version running = new Version(1, source, Optional.of(first.file()));
+            Version running = new Version(1, source, first.file(), false);
             Natives.renameIntoPlace(Natives.variant(Lang.C, "v1"), source);  // a new file, the same bytes
             assertTrue(preparer.prepare(source, 2, Optional.of(running)) instanceof Unchanged);
             assertEquals(1, entries(preparer.shadowDirectory().orElseThrow()).size(), "the extra copy is gone");
@@ -55,22 +55,24 @@ class PreparerTest {
 
     @Test
     void aRefusedFileLeavesNoCopy() throws Exception {
-        Path source = watched(Natives.variant(Lang.C, "foodata"));
+        byte[] whole = Files.readAllBytes(Natives.variant(Lang.C, "v1"));
+        Path source = Files.write(dir.resolve("libwatched.so"), java.util.Arrays.copyOf(whole, whole.length / 2));
         try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
             Prepared prepared = preparer.prepare(source, 1, Optional.empty());
-            assertTrue(((Refused) prepared).reason().startsWith("foo is data (STT_OBJECT), not a function"),
-                    prepared.toString());
+            assertTrue(((Refused) prepared).reason().startsWith("it is cut short: "), prepared.toString());
             assertEquals(List.of(), entries(preparer.shadowDirectory().orElseThrow()));
         }
     }
 
     @Test
-    void inPlaceChecksTheFileItself() throws Exception {
-        try (Preparer preparer = Preparer.inPlace()) {
+    void aRustBuildIsReadyAndWhatItExportsAsDataIsNoted() throws Exception {
+        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
             Path good = watched(Natives.variant(Lang.RUST, "v1"));
-            assertEquals(new Ready(good, List.of()), preparer.prepare(good, 1, Optional.empty()));
-            Path bad = watched(Natives.variant(Lang.RUST, "bardata"));
-            assertTrue(preparer.prepare(bad, 1, Optional.empty()) instanceof Refused);
+            Ready ready = (Ready) preparer.prepare(good, 1, Optional.empty());
+            assertArrayEquals(Files.readAllBytes(good), Files.readAllBytes(ready.file()));
+            Path data = watched(Natives.variant(Lang.RUST, "bardata"));
+            Ready noted = (Ready) preparer.prepare(data, 2, Optional.empty());
+            assertEquals("STT_OBJECT", noted.notFunctions().get("bar"), "refused when a binding looks it up");
         }
     }
 
@@ -79,28 +81,83 @@ class PreparerTest {
         Path source = watched(Natives.variant(Lang.C, "v1"));
         Path notAFolder = Files.write(dir.resolve("file"), new byte[] {1});
         try (Preparer preparer = Preparer.withShadowCopies(notAFolder.resolve("shadow"))) {
-            String why = ((Refused) preparer.prepare(source, 1, Optional.empty())).reason();
-            assertTrue(why.contains(notAFolder.resolve("shadow").toString()) && why.contains("-Dhotlib.shadowDir"),
-                    why);
+            assertEquals(new Refused("its private copy cannot be made in " + notAFolder.resolve("shadow") + ": "
+                    + notAFolder + " is a file, not a folder; move the copies with -Dhotlib.shadowDir=<folder>"),
+                    preparer.prepare(source, 1, Optional.empty()));
         }
     }
 
-    /** A real full file system: a 256 KB tmpfs, mounted as root (skipped where mounting is not allowed). */
     @Test
-    void aFullFileSystemLeavesNothingBehindAndAFileThatFitsIsLoadedAfter() throws Exception {
+    void aShadowFolderUnderAFolderOthersCanWriteIsRefusedNamingItAndTheOption() throws Exception {
+        Path source = watched(Natives.variant(Lang.C, "v1"));
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (Preparer preparer = Preparer.withShadowCopies(open.resolve("shadow"))) {
+            assertEquals(new Refused("its private copy cannot be made in " + open.resolve("shadow") + ": other users"
+                    + " can write the folder " + open + ", and the copies must lie where no other user can replace"
+                    + " them between their check and dlopen; move the copies with -Dhotlib.shadowDir=<folder>"),
+                    preparer.prepare(source, 1, Optional.empty()));
+            assertEquals(List.of(), entries(open));
+        }
+    }
+
+    /**
+     * A real small file system: a 256 KB tmpfs, mounted as root (skipped where mounting is not allowed). A file
+     * that does not fit is refused before it is copied; a copy that runs out of room anyway leaves nothing.
+     */
+    @Test
+    void aFileThatDoesNotFitIsNotCopiedAndAFullFileSystemLeavesNothingBehind() throws Exception {
         Path mount = Files.createDirectory(dir.resolve("small"));
         assumeTrue(mount(mount, "size=256k"), "cannot mount a tmpfs here (needs root)");
         try (Preparer preparer = Preparer.withShadowCopies(mount)) {
             Path big = watched(Natives.variant(Lang.RUST, "v1"));
-            assumeTrue(Files.size(big) > 256 * 1024, "the Rust variant is bigger than the tmpfs");
-            String why = ((Refused) preparer.prepare(big, 1, Optional.empty())).reason();
-            assertTrue(why.contains("No space left on device") && why.contains(mount.toString())
-                    && why.contains("-Dhotlib.shadowDir"), why);
-            assertEquals(List.of(), entries(preparer.shadowDirectory().orElseThrow()), "the partial copy is gone");
+            long size = Files.size(big);
+            assertTrue(size > 256 * 1024, "the Rust variant is bigger than the tmpfs");
+            long free = Files.getFileStore(mount).getUsableSpace();
+            assertEquals(new Refused("it is " + size + " bytes, more than the " + free + " free in " + mount + ", so it"
+                    + " was not copied; free space there, or move the copies with -Dhotlib.shadowDir=<folder>"),
+                    preparer.prepare(big, 1, Optional.empty()));
+            assertEquals(List.of(), entries(preparer.shadowDirectory().orElseThrow()), "nothing was written");
+            try (ShadowCopies copies = new ShadowCopies(mount);
+                 java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(big)) {
+                java.io.IOException full = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> copies.copy(in, size, "libwatched.so", 1));
+                assertTrue(full.getMessage().contains("No space left on device"), full.toString());
+                assertEquals(List.of(), entries(copies.dir()), "the partial copy is gone");
+            }
             Path small = watched(Natives.variant(Lang.C, "v1"));
             assertTrue(preparer.prepare(small, 1, Optional.empty()) instanceof Ready, "a file that fits is copied");
         } finally {
             Natives.run(dir, "umount", mount.toString());
+        }
+    }
+
+    /** A library padded to a terabyte, sparse, as {@code truncate -s 1T} makes it: refused without a byte written. */
+    @Test
+    void aFileFarLongerThanItsHeadersDescribeIsRefusedWithoutBeingCopied() throws Exception {
+        Path source = watched(Natives.variant(Lang.C, "v1"));
+        long describes = ElfCheck.inspect(ElfCheck.Source.of(Files.readAllBytes(source))).describes();
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(source.toFile(), "rw")) {
+            file.setLength(1L << 40);
+        }
+        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
+            assertEquals(new Refused("it is 1099511627776 bytes, far more than the " + describes + " its ELF headers"
+                    + " describe (padded, or sparse, as truncate makes it), so it was not copied; rebuild it"),
+                    preparer.prepare(source, 1, Optional.empty()));
+            assertEquals(List.of(), entries(preparer.shadowDirectory().orElseThrow()), "nothing was written");
+            try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(source.toFile(), "rw")) {
+                file.setLength(Files.size(Natives.variant(Lang.C, "v1")) + (1 << 20));
+            }
+            assertTrue(preparer.prepare(source, 1, Optional.empty()) instanceof Ready,
+                    "a megabyte of padding is copied");
+        }
+        Path noise = Files.write(dir.resolve("libnoise.so"), new byte[] {1, 2, 3});
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(noise.toFile(), "rw");
+             Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
+            file.setLength(1L << 30);
+            assertEquals(new Refused("it is 1073741824 bytes, and no 64-bit ELF headers describe them (it is not a"
+                    + " library for this machine), so it was not copied"),
+                    preparer.prepare(noise, 1, Optional.empty()));
         }
     }
 

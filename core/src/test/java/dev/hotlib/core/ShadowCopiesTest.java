@@ -70,6 +70,8 @@ class ShadowCopiesTest {
         Path source = Files.write(parent.resolve("libx.so"), new byte[] {1, 2});
         try (ShadowCopies copies = new ShadowCopies(parent.resolve("shadow"))) {
             Natives.run(parent, "rm", "-rf", parent.resolve("shadow").toString());
+            assertTrue(copies.usableSpace() > 0, "asked of a folder made again");
+            Natives.run(parent, "rm", "-rf", parent.resolve("shadow").toString());
             Path copy = copyOf(copies, source, 2);
             assertTrue(Files.isRegularFile(copy));
             assertTrue(Files.isRegularFile(copies.dir().resolveSibling(".lock")), "locked again");
@@ -77,12 +79,53 @@ class ShadowCopiesTest {
     }
 
     @Test
-    void aFolderThatCannotBeMadeDoesNotThrowFromTheConstructor() throws Exception {
+    void aFolderThatCannotBeMadeDoesNotThrowFromTheConstructorAndSaysItIsNotAFolder() throws Exception {
         Path notAFolder = Files.write(parent.resolve("file"), new byte[] {1});
-        try (ShadowCopies copies = new ShadowCopies(notAFolder.resolve("shadow"))) {
+        Path source = Files.write(parent.resolve("libx.so"), new byte[] {1});
+        for (Path shadowDir : List.of(notAFolder, notAFolder.resolve("shadow"))) {
+            try (ShadowCopies copies = new ShadowCopies(shadowDir)) {
+                assertEquals(null, copies.dir());
+                ShadowCopies.UnsafeFolder e = assertThrows(ShadowCopies.UnsafeFolder.class,
+                        () -> copyOf(copies, source, 1));
+                assertEquals("its private copy cannot be made in " + shadowDir + ": " + notAFolder + " is a file,"
+                        + " not a folder; move the copies with -Dhotlib.shadowDir=<folder>", e.getMessage());
+            }
+        }
+    }
+
+    /** Another user who can rename a folder on the way could swap a copy between its check and dlopen. */
+    @Test
+    void aParentOthersCanWriteIsRefusedBeforeAnythingIsMadeInIt() throws Exception {
+        Path open = Files.createDirectory(parent.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path dead = Files.createDirectory(open.resolve("hotlib-" + ProcessHandle.current().pid() + "-dead"));
+        Files.createFile(dead.resolve(".lock"));  // nobody holds it: a dead run's, but not deleted through there
+        Path source = Files.write(parent.resolve("libx.so"), new byte[] {1});
+        String why = ", and the copies must lie where no other user can replace them between their check and dlopen;"
+                + " move the copies with -Dhotlib.shadowDir=<folder>";
+        try (ShadowCopies copies = new ShadowCopies(open.resolve("shadow"))) {
             assertEquals(null, copies.dir());
-            Path source = Files.write(parent.resolve("libx.so"), new byte[] {1});
-            assertThrows(java.io.IOException.class, () -> copyOf(copies, source, 1));
+            ShadowCopies.UnsafeFolder e = assertThrows(ShadowCopies.UnsafeFolder.class,
+                    () -> copyOf(copies, source, 1));
+            assertEquals("its private copy cannot be made in " + open.resolve("shadow") + ": other users can write"
+                    + " the folder " + open + why, e.getMessage());
+        }
+        try (ShadowCopies copies = new ShadowCopies(open)) {
+            ShadowCopies.UnsafeFolder e = assertThrows(ShadowCopies.UnsafeFolder.class,
+                    () -> copyOf(copies, source, 1));
+            assertEquals("its private copy cannot be made in " + open + ": other users can write the folder " + open
+                    + why, e.getMessage());
+        }
+        assertEquals(List.of(dead), entries(open), "nothing made, nothing deleted");
+        Natives.run(parent, "chmod", "1777", open.toString());  // sticky and ours, as /tmp: trusted
+        try (ShadowCopies copies = new ShadowCopies(open)) {
+            assertTrue(Files.isRegularFile(copyOf(copies, source, 1)));
+        }
+    }
+
+    private static List<Path> entries(Path folder) throws Exception {
+        try (java.util.stream.Stream<Path> list = Files.list(folder)) {
+            return list.toList();
         }
     }
 
