@@ -11,7 +11,11 @@ public interface Library {
     /** The file that was dlopen()ed: the version's private copy. */
     Path path();
 
-    /** Whether this version exports {@code symbol} (a binding asks it for the functions it may leave out). */
+    /**
+     * Whether this version exports {@code symbol} (a binding asks it for the functions it may leave out); a
+     * symbol exported as data counts, and a binding's lookup of it as a function is refused
+     * ({@link LibraryFile#checkFunction}).
+     */
     boolean defines(String symbol);
 
     /** Unloads this version: dlclose(). The host calls it once, when no pin holds the version any more. */

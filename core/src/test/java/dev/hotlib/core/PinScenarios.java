@@ -80,8 +80,10 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
             assertFalse(Natives.mappingsOf(v1).isEmpty(), "v1 is mapped");
             SynchronousQueue<Integer> ask = new SynchronousQueue<>();
             SynchronousQueue<List<Integer>> answer = new SynchronousQueue<>();
+            CountDownLatch pinned = new CountDownLatch(1);
             CompletableFuture<Void> holder = Scenarios.inBackground(() -> {
                 try (Pin<B> pin = host.pin()) {
+                    pinned.countDown();
                     Demo v = demo(pin, state(host));
                     for (int reload = ask.take(); reload >= 0; reload = ask.take()) {
                         answer.put(List.of(v.foo(), v.bar().orElse(-1), pin.version().number()));
@@ -89,6 +91,7 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
                 }
                 return null;
             });
+            pinned.await();  // the pin holds v1 before the first reload
             List<List<Integer>> answers = new ArrayList<>();
             for (int i = 1; i <= RELOADS_WHILE_PINNED; i++) {
                 renameIntoPlace(variant(lang, i % 2 == 1 ? "v2" : "v3"), watched);
