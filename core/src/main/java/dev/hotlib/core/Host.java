@@ -92,7 +92,7 @@ public final class Host<B> implements AutoCloseable {
         this.settings = settings;
         this.hooks = hooks;
         this.watcher = new LibraryWatcher(settings.library(), settings.settle(), settings.trustWritable());
-        this.preparer = Preparer.withShadowCopies(settings.shadowParent());
+        this.preparer = Preparer.withShadowCopies(settings.shadowParent(), settings.trustWritable());
     }
 
     /**

@@ -69,7 +69,9 @@ public record Options(Path library, String waitingHint, Duration interval, long 
      */
     public static Options fromSystemProperties() {
         try {
-            return from(System.getProperties());
+            Options options = from(System.getProperties());
+            options.warnings().forEach(warning -> System.err.println("warning: " + warning));
+            return options;
         } catch (OptionException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);

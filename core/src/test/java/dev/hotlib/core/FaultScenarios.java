@@ -469,7 +469,8 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
         assertEquals(2, foo(host));
     }
 
-    // A full file system leaves nothing behind, and a version that fits is loaded next.
+    // A version that does not fit in the shadow file system is refused before anything is written, and one that
+    // fits is loaded next.
     @ParameterizedTest
     @EnumSource(Lang.class)
     default void aFullShadowFileSystemIsRefusedAndCleanedUp(Lang lang, @TempDir Path dir) throws Exception {
@@ -482,14 +483,35 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
             Path big = dir.resolve("big.so");
             byte[] padded = java.util.Arrays.copyOf(Files.readAllBytes(variant(lang, "v2")), (int) room);
             Files.write(big, padded);  // a valid library followed by zeros, too big for what is left
-            assertRefused(host, hooks, watched, big, "No space left on device");
-            assertTrue(lastRefusal(hooks).contains("-Dhotlib.shadowDir"), lastRefusal(hooks));
+            assertRefused(host, hooks, watched, big, "so it was not copied; free space there, or move the copies"
+                    + " with -Dhotlib.shadowDir=<folder>");
             try (java.util.stream.Stream<Path> left = Files.list(host.shadowDirectory().orElseThrow())) {
-                assertEquals(1, left.count(), "only v1's copy: the partial one was deleted");
+                assertEquals(1, left.count(), "only v1's copy: nothing was written for the refused one");
             }
             assertRecovers(lang, host, watched, 1);
         } finally {
             Natives.run(dir, "umount", small.toString());
+        }
+    }
+
+    // A small library padded to a terabyte (sparse, as truncate makes it) is refused before it is copied: it
+    // never fills the shadow file system.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aLibraryPaddedToATerabyteIsRefusedWithoutBeingCopied(Lang lang, @TempDir Path dir) throws Exception {
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<B> host = hostRunningV1(lang, watched, options(watched), hooks)) {
+            Path sparse = Files.copy(variant(lang, "v2"), dir.resolve("sparse.tmp"));
+            try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+                file.setLength(1L << 40);
+            }
+            long before = Files.getFileStore(host.shadowDirectory().orElseThrow()).getUsableSpace();
+            assertRefused(host, hooks, watched, sparse, "it is 1099511627776 bytes, far more than the ");
+            assertTrue(lastRefusal(hooks).endsWith("so it was not copied; rebuild it"), lastRefusal(hooks));
+            long after = Files.getFileStore(host.shadowDirectory().orElseThrow()).getUsableSpace();
+            assertTrue(before - after < 64L << 20, "nothing of it was written: " + (before - after) + " bytes");
+            assertRecovers(lang, host, watched, 1);
         }
     }
 
