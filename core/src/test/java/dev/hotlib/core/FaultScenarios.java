@@ -515,6 +515,48 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
         }
     }
 
+    // The copies must lie where no other user can swap them between their check and dlopen: a shadow folder
+    // under a folder others can write is refused before anything is made in it.
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    default void aShadowFolderOthersCanWriteIsRefusedNamingTheOption(Lang lang, @TempDir Path dir) throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<B> host = host(options(watched).withShadowParent(open), hooks)) {
+            renameIntoPlace(variant(lang, "v1"), watched);
+            assertFalse(host.reloadIfChanged());
+            assertTrue(lastRefusal(hooks).contains("other users can write the folder " + open)
+                    && lastRefusal(hooks).endsWith("move the copies with -Dhotlib.shadowDir=<folder>"),
+                    lastRefusal(hooks));
+            try (java.util.stream.Stream<Path> made = Files.list(open)) {
+                assertEquals(0, made.count(), "nothing was made in it");
+            }
+        }
+    }
+
+    // Every file the loader opens for a version is trusted or refused: a library it needs from a RUNPATH folder
+    // that others can write is refused, naming both.
+    @Test
+    default void aDependencyFromAFolderOthersCanWriteIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        Path deps = Files.createDirectory(dir.resolve("deps"));
+        Path source = Files.writeString(dir.resolve("guest.c"), "int dep(void) { return 7; }\n");
+        Natives.run(dir, "cc", "-shared", "-fPIC", "-o", deps.resolve("libdep.so").toString(), source.toString());
+        Path guest = dir.resolve("guest.so");
+        Files.writeString(source, "int dep(void);\nint foo(void) { return dep(); }\n");
+        Natives.run(dir, "cc", "-shared", "-fPIC", "-o", guest.toString(), source.toString(), "-L" + deps, "-ldep",
+                "-Wl,-rpath," + deps, "-Wl,--enable-new-dtags");
+        Files.setPosixFilePermissions(deps, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path watched = watchedIn(dir);
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<B> host = hostRunningV1(Lang.C, watched, options(watched), hooks)) {
+            assertRefused(host, hooks, watched, guest, "it needs libdep.so, which the loader looks for in " + deps
+                    + " (named in its RUNPATH or RPATH): other users can write the folder " + deps);
+            assertRecovers(Lang.C, host, watched, 1);
+        }
+    }
+
     // A /tmp cleaner removes the shadow folder: it is made again at the next version.
     @ParameterizedTest
     @EnumSource(Lang.class)
