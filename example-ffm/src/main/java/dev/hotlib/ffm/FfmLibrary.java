@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.SwitchPoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class FfmLibrary implements Library {
 
     private final LibraryFile file;
     private final MemorySegment handle;  // void *, from dlopen()
+    private final SwitchPoint mapped = new SwitchPoint();  // valid while this version is mapped
     private boolean closed;
 
     private FfmLibrary(LibraryFile file, MemorySegment handle) {
@@ -90,13 +92,27 @@ public final class FfmLibrary implements Library {
 
     /**
      * A downcall handle to the function {@code name}, or null when this version does not export it; refuses a
-     * symbol exported as data, which a call would jump into.
+     * symbol exported as data, which a call would jump into. Once this version is unloaded the handle throws
+     * IllegalStateException instead of jumping into unmapped code: it is guarded by a {@link SwitchPoint} that
+     * {@link #close} invalidates before dlclose(), a guard the JIT compiles to nothing until then.
      */
     public MethodHandle function(String name, FunctionDescriptor function, Linker.Option... options)
             throws LoadException {
         file.checkFunction(name);
         MemorySegment address = dlsym(name);
-        return address.equals(MemorySegment.NULL) ? null : LINKER.downcallHandle(address, function, options);
+        if (address.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        MethodType type = function.toMethodType();
+        return mapped.guardWithTest(LINKER.downcallHandle(address, function, options), thrower(type,
+                new IllegalStateException(name + "() of " + file.path().getFileName() + " was unloaded")));
+    }
+
+    /** A handle of {@code type} that throws {@code error}. */
+    static MethodHandle thrower(MethodType type, IllegalStateException error) {
+        return MethodHandles.dropArguments(MethodHandles.insertArguments(
+                MethodHandles.throwException(type.returnType(), IllegalStateException.class), 0, error),
+                0, type.parameterList());
     }
 
     @Override
@@ -114,6 +130,7 @@ public final class FfmLibrary implements Library {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            SwitchPoint.invalidateAll(new SwitchPoint[] {mapped});  // every handle of this version throws from now
             if (call(() -> (int) DLCLOSE.invokeExact(handle)) != 0) {
                 throw new IllegalStateException("dlclose() failed: " + dlerror(file.path()));
             }
@@ -212,11 +229,8 @@ public final class FfmLibrary implements Library {
         /** The function {@code name}; one that throws IllegalStateException when this version lacks it. */
         protected final MethodHandle optional(String name, FunctionDescriptor function) throws LoadException {
             MethodHandle handle = library.function(name, function);
-            MethodType type = function.toMethodType();
-            return handle != null ? handle : MethodHandles.dropArguments(MethodHandles.insertArguments(
-                    MethodHandles.throwException(type.returnType(), IllegalStateException.class), 0,
-                    new IllegalStateException(name + "() is not defined by " + library.path().getFileName())),
-                    0, type.parameterList());
+            return handle != null ? handle : thrower(function.toMethodType(),
+                    new IllegalStateException(name + "() is not defined by " + library.path().getFileName()));
         }
 
         /** A C string, decoded as UTF-8 (copied: do it while the version is mapped), or null for NULL. */

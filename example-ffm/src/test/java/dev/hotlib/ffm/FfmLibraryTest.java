@@ -146,6 +146,24 @@ class FfmLibraryTest {
         }
     }
 
+    /** A binding kept past its version's unload throws IllegalStateException: it never jumps into unmapped code. */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void aBindingCalledAfterItsVersionWasUnloadedThrows(Lang lang) throws Exception {
+        LibraryFile file = copy(lang, "v2");
+        Guest<FfmDemo> guest = FfmDemo.load(file);
+        FfmDemo demo = guest.binding();
+        for (int i = 0; i < 20_000; i++) {  // compiled by the JIT, with the guard folded away
+            assertEquals(2, demo.foo());
+        }
+        guest.library().close();
+        assertEquals(List.of(), mappingsOf(file.path()), "unmapped");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, demo::foo);
+        assertEquals("foo() of " + file.path().getFileName() + " was unloaded", thrown.getMessage());
+        assertThrows(IllegalStateException.class, demo::bar);
+        assertThrows(IllegalStateException.class, demo::greeting);
+    }
+
     @ParameterizedTest
     @EnumSource(Lang.class)
     void theGameRefusesALibraryWithoutItsFunctionsNamingAllOfThemInOneLine(Lang lang) throws Exception {
