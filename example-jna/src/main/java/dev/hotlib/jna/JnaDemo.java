@@ -42,23 +42,23 @@ public final class JnaDemo extends JnaLibrary.Binding {
     }
 
     public int abiVersion() {
-        return abiVersion.invokeInt(NONE);
+        return live(abiVersion).invokeInt(NONE);
     }
 
     public int foo() {
-        return foo.invokeInt(NONE);
+        return live(foo).invokeInt(NONE);
     }
 
     public int bar() {
-        return bar.invokeInt(NONE);
+        return live(bar).invokeInt(NONE);
     }
 
     /** The greeting, or null for NULL. */
     public String greeting() {
-        return greeting.invokeString(NONE, false);
+        return live(greeting).invokeString(NONE, false);
     }
 
     public void update(JnaState state) {
-        update.invokeVoid(new Object[] {state.pointer()});
+        live(update).invokeVoid(new Object[] {state.pointer()});
     }
 }

@@ -20,11 +20,11 @@ public final class JnaGame extends JnaLibrary.Binding {
     }
 
     public void step(State s, double dt) {
-        step.invokeVoid(new Object[] {s.live(), dt});
+        live(step).invokeVoid(new Object[] {s.live(), dt});
     }
 
     public int score(State s) {
-        return score.invokeInt(new Object[] {s.live()});
+        return live(score).invokeInt(new Object[] {s.live()});
     }
 
     /** {@code typedef struct game_state { double x; int64_t steps; } game_state;} zeroed; close() frees it. */

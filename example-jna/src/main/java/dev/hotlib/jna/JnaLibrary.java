@@ -165,7 +165,7 @@ public final class JnaLibrary implements Library {
     /**
      * A binding's base: each function is a final {@link Function} field whose initializer looks it up, so
      * that a function is declared in one line, e.g. {@code private final Function foo = required("foo");}.
-     * A call is then a field read and JNA's invoke: no lookup, map or proxy.
+     * A call is then a field read, the {@link #live} check and JNA's invoke: no lookup, map or proxy.
      */
     public abstract static class Binding {
         private final JnaLibrary library;
@@ -191,5 +191,18 @@ public final class JnaLibrary implements Library {
 
         /** Runs once every required function is found, before the version is used: refuses it by throwing. */
         protected void probe() throws LoadException {}
+
+        /**
+         * {@code function}, to call now: throws IllegalStateException once this version is unloaded, where JNA
+         * would jump into unmapped code (a volatile read beside JNA's call), and for a function it lacks.
+         */
+        protected final Function live(Function function) {
+            if (library.closed || function == null) {
+                throw new IllegalStateException((function == null ? "a function it does not define, of "
+                        : "a function of ") + library.path().getFileName()
+                        + (function == null ? ", was called" : ", was called after it was unloaded"));
+            }
+            return function;
+        }
     }
 }

@@ -32,6 +32,23 @@ class JnaLibraryTest {
         return Files.copy(variant(lang, variant), dir.resolve(System.mapLibraryName(variant)));
     }
 
+    /** A binding kept past its version's unload throws IllegalStateException: it never jumps into unmapped code. */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void aBindingCalledAfterItsVersionWasUnloadedThrows(Lang lang) throws Exception {
+        Path copy = copy(lang, "v1");
+        Guest<JnaDemo> guest = JnaDemo.load(LibraryFile.inspect(copy));
+        JnaDemo demo = guest.binding();
+        assertEquals(1, demo.foo());
+        IllegalStateException missing = assertThrows(IllegalStateException.class, demo::bar);
+        assertEquals("a function it does not define, of " + copy.getFileName() + ", was called", missing.getMessage());
+        guest.library().close();
+        assertEquals(List.of(), Natives.mappingsOf(copy), "unmapped");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, demo::foo);
+        assertEquals("a function of " + copy.getFileName() + ", was called after it was unloaded", thrown.getMessage());
+        assertThrows(IllegalStateException.class, demo::greeting);
+    }
+
     @ParameterizedTest
     @EnumSource(Lang.class)
     void aMissingFunctionIsNullWhileOneExportedAsDataIsRefusedNamingIt(Lang lang) throws Exception {
