@@ -133,10 +133,14 @@ class ShadowCopiesTest {
     void theCleanUpNeverFollowsAPlantedSymlink() throws Exception {
         Path victim = Files.createDirectory(parent.resolve("victim"));
         Path precious = Files.writeString(victim.resolve("precious.txt"), "keep me");
-        Files.createSymbolicLink(parent.resolve("hotlib-1-planted"), victim);
-        Files.setLastModifiedTime(victim, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        Path link = Files.createSymbolicLink(parent.resolve("hotlib-1-planted"), victim);
+        FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(victim, old);
+        Files.getFileAttributeView(link, java.nio.file.attribute.BasicFileAttributeView.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(old, null, null);  // the link itself looks dead
         try (ShadowCopies copies = new ShadowCopies(parent)) {
             assertTrue(Files.exists(precious), "a link that looks like a dead run's folder is not followed");
+            assertTrue(Files.exists(victim.resolve("precious.txt")));
             assertFalse(Files.isSymbolicLink(copies.dir().getParent()));
         }
     }
