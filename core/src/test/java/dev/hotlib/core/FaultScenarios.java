@@ -61,6 +61,14 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
         assertEquals(1, foo(host), "the previous version keeps answering");
     }
 
+    /** {@code bad} is refused as {@link #assertRefused} says, before the backend's loader was called: no dlopen. */
+    private void assertRefusedBeforeDlopen(Host<B> host, RecordingHooks hooks, Path watched, Path bad, String why)
+            throws Exception {
+        int loads = hooks.loads.get();
+        assertRefused(host, hooks, watched, bad, why);
+        assertEquals(loads, hooks.loads.get(), "refused before dlopen: " + lastRefusal(hooks));
+    }
+
     /** v1 still answers, then v2 is picked up and frame goes on from {@code frames}. */
     private void assertRecovers(Lang lang, Host<B> host, Path watched, long frames) throws Exception {
         assertEquals(1, foo(host), "the previous version keeps answering");
@@ -126,12 +134,19 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
                 Path temp = dir.resolve("next.tmp");
                 Files.write(temp, bad.getValue());
                 Files.move(temp, watched, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                int loads = hooks.loads.get();
                 assertFalse(host.reloadIfChanged(), bad.getKey());
+                if (bad.getKey().equals("truncated") || bad.getKey().equals("empty")) {
+                    assertEquals(loads, hooks.loads.get(), bad.getKey() + " is refused before dlopen");
+                }
                 assertEquals(reasons.size() + 1, hooks.refused.size(), "one line for " + bad.getKey());
                 reasons.add(bad.getKey() + ": " + lastRefusal(hooks));
                 assertEquals(1, foo(host), bad.getKey());
             }
-            assertTrue(hooks.refused.get(1).contains("empty"), reasons.toString());
+            assertEquals("it is empty", hooks.refused.get(1), reasons.toString());
+            assertTrue(hooks.refused.get(0).startsWith("it is cut short: " + good.length / 2 + " bytes where its ELF"
+                    + " headers describe "), hooks.refused.get(0));
+            assertTrue(hooks.refused.get(0).endsWith(" (still being written, or a broken copy)"), hooks.refused.get(0));
             assertRecovers(lang, host, watched, 1);
         }
     }
@@ -353,7 +368,7 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
             for (Map.Entry<String, byte[]> each : bad.entrySet()) {
                 Path temp = dir.resolve("next.tmp");
                 Files.write(temp, each.getValue());
-                assertRefused(host, hooks, watched, temp, "its ELF headers are malformed (");
+                assertRefusedBeforeDlopen(host, hooks, watched, temp, "its ELF headers are malformed (");
                 assertTrue(lastRefusal(hooks).endsWith("): not a library a linker wrote"), lastRefusal(hooks));
                 assertEquals(1, lastRefusal(hooks).lines().count(), each.getKey());
             }
@@ -483,7 +498,7 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
             Path big = dir.resolve("big.so");
             byte[] padded = java.util.Arrays.copyOf(Files.readAllBytes(variant(lang, "v2")), (int) room);
             Files.write(big, padded);  // a valid library followed by zeros, too big for what is left
-            assertRefused(host, hooks, watched, big, "so it was not copied; free space there, or move the copies"
+            assertRefusedBeforeDlopen(host, hooks, watched, big, "so it was not copied; free space there, or move the copies"
                     + " with -Dhotlib.shadowDir=<folder>");
             try (java.util.stream.Stream<Path> left = Files.list(host.shadowDirectory().orElseThrow())) {
                 assertEquals(1, left.count(), "only v1's copy: nothing was written for the refused one");
@@ -507,7 +522,7 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
                 file.setLength(1L << 40);
             }
             long before = Files.getFileStore(host.shadowDirectory().orElseThrow()).getUsableSpace();
-            assertRefused(host, hooks, watched, sparse, "it is 1099511627776 bytes, far more than the ");
+            assertRefusedBeforeDlopen(host, hooks, watched, sparse, "it is 1099511627776 bytes, far more than the ");
             assertTrue(lastRefusal(hooks).endsWith("so it was not copied; rebuild it"), lastRefusal(hooks));
             long after = Files.getFileStore(host.shadowDirectory().orElseThrow()).getUsableSpace();
             assertTrue(before - after < 64L << 20, "nothing of it was written: " + (before - after) + " bytes");
@@ -527,6 +542,7 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
         try (Host<B> host = host(options(watched).withShadowParent(open), hooks)) {
             renameIntoPlace(variant(lang, "v1"), watched);
             assertFalse(host.reloadIfChanged());
+            assertEquals(0, hooks.loads.get(), "refused before dlopen");
             assertTrue(lastRefusal(hooks).contains("other users can write the folder " + open)
                     && lastRefusal(hooks).endsWith("move the copies with -Dhotlib.shadowDir=<folder>"),
                     lastRefusal(hooks));
@@ -551,7 +567,7 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
         try (Host<B> host = hostRunningV1(Lang.C, watched, options(watched), hooks)) {
-            assertRefused(host, hooks, watched, guest, "it needs libdep.so, which the loader looks for in " + deps
+            assertRefusedBeforeDlopen(host, hooks, watched, guest, "it needs libdep.so, which the loader looks for in " + deps
                     + " (named in its RUNPATH or RPATH): other users can write the folder " + deps);
             assertRecovers(Lang.C, host, watched, 1);
         }

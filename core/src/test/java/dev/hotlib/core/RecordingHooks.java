@@ -21,6 +21,8 @@ public final class RecordingHooks implements Hooks {
     public final List<String> leaked = new CopyOnWriteArrayList<>();
     public final List<String> order = new CopyOnWriteArrayList<>();
     public final List<String> cannotStart = new CopyOnWriteArrayList<>();
+    /** How many times the host called the backend's loader (dlopen): a file refused before dlopen leaves it. */
+    public final java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void waitingForLibrary(Path file, Optional<Version> running) {

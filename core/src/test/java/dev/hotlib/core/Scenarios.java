@@ -63,9 +63,16 @@ public interface Scenarios<B, S extends AutoCloseable> {
         return Host.Settings.watching(watched).withSettle(SETTLE);
     }
 
-    /** A host for {@code settings}, which owns a new state (see {@link #state}). */
+    /**
+     * A host for {@code settings}, which owns a new state (see {@link #state}); {@code hooks} counts the calls of
+     * the backend's loader.
+     */
     default Host<B> host(Host.Settings settings, RecordingHooks hooks) {
-        Host<B> host = new Host<>(loader(), settings, hooks);
+        Loader<B> loader = loader();
+        Host<B> host = new Host<>(file -> {
+            hooks.loads.incrementAndGet();
+            return loader.load(file);
+        }, settings, hooks);
         S state = host.own(newState());
         synchronized (STATES) {
             STATES.put(host, state);
