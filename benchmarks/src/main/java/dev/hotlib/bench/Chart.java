@@ -14,7 +14,7 @@ final class Chart {
     private static final int PLOT = 420;
     private static final int ROW = 18;
     private static final double MIN = 0.5;
-    private static final double MAX = 32;
+    private static final double MAX = 64;
 
     private final List<Report.Goal> rows = new ArrayList<>();
 
@@ -70,8 +70,11 @@ final class Chart {
                         "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>\n",
                         gx, y + 1, gx, y + ROW - 1));
             }
-            svg.append(text(Math.max(Math.max(one, end), x(clamp(f.high()))) + 4, y + 12, Report.ratio(f.value()),
-                    "start", 10));
+            double after = Math.max(Math.max(one, end), x(clamp(f.high())));
+            if (!Double.isNaN(g.goal())) {
+                after = Math.max(after, x(g.goal()));
+            }
+            svg.append(text(after + 4, y + 12, Report.ratio(f.value()), "start", 10));
             y += ROW;
         }
         return svg.append("</svg>\n").toString();

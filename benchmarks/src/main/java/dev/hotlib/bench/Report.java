@@ -541,9 +541,8 @@ public final class Report {
                         .append(" | ");
                 for (String phase : List.of("look", "copyAndCheck", "loadAndProbe", "unloadOld", "total")) {
                     md.append(fmt(required(byPhase.path(phase).path("median"), e.getKey() + " " + lib + " " + phase)))
-                            .append(" | ");
+                            .append(phase.equals("total") ? " |\n" : " | ");
                 }
-                md.append('\n');
             }
         }
         md.append("\nEach phase as the host times it (`SwapTimes`, told to `Hooks.afterSwap`): look is the poll that"
@@ -557,9 +556,9 @@ public final class Report {
             for (String lib : List.of("c", "rust")) {
                 JsonNode l = e.getValue().path("latency").path(lib);
                 md.append(fmt(required(l.path("median"), e.getKey() + " latency " + lib))).append(" | ")
-                        .append(fmt(required(l.path("p99"), e.getKey() + " latency " + lib))).append(" | ");
+                        .append(fmt(required(l.path("p99"), e.getKey() + " latency " + lib)))
+                        .append(lib.equals("c") ? " | " : " |\n");
             }
-            md.append('\n');
         }
         md.append("\nFrom the rename of a new version into place to the first foo() answered by it: the examples' loop"
                 + " polls every 10 ms (settle 0) on one thread, another pins, calls and releases without pause."
