@@ -21,7 +21,6 @@ public final class JavacppGame extends JavacppLibrary.Binding {
     private final Score score = required("score", JavacppGame::score);  // int32_t score(const game_state *s);
 
     private JavacppGame(JavacppLibrary library) throws LoadException { super(library); }
-
     public static Guest<JavacppGame> load(LibraryFile file) throws LoadException {
         return JavacppLibrary.load(file, JavacppGame::new);
     }
