@@ -3,11 +3,11 @@ package dev.hotlib.core;
 import dev.hotlib.core.FileIdentity.Inspection;
 import dev.hotlib.core.FileIdentity.Missing;
 import dev.hotlib.core.FileIdentity.Unusable;
-import dev.hotlib.core.Preparer.Prepared;
-import dev.hotlib.core.Preparer.Ready;
-import dev.hotlib.core.Preparer.Refused;
-import dev.hotlib.core.Preparer.Unchanged;
-import dev.hotlib.core.Readers.Loaded;
+import dev.hotlib.core.CopyAndCheck.Prepared;
+import dev.hotlib.core.CopyAndCheck.Ready;
+import dev.hotlib.core.CopyAndCheck.Refused;
+import dev.hotlib.core.CopyAndCheck.Unchanged;
+import dev.hotlib.core.Readers.LoadedVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,9 +79,9 @@ public final class Host<B> implements AutoCloseable {
     private final Settings settings;
     private final Hooks hooks;
     private final LibraryWatcher watcher;
-    private final Preparer preparer;
+    private final CopyAndCheck copyAndCheck;
     private final Readers<B> readers = new Readers<>();
-    private final List<Loaded<B>> pinned = new ArrayList<>();  // retired, still pinned; under this
+    private final List<LoadedVersion<B>> pinned = new ArrayList<>();  // retired, still pinned; under this
     private final List<AutoCloseable> owned = new ArrayList<>();  // under this
     private int versionsSeen;
     private String told;  // the problem with the file last told to the hooks
@@ -92,7 +92,7 @@ public final class Host<B> implements AutoCloseable {
         this.settings = settings;
         this.hooks = hooks;
         this.watcher = new LibraryWatcher(settings.library(), settings.settle(), settings.trustWritable());
-        this.preparer = Preparer.withShadowCopies(settings.shadowParent(), settings.trustWritable());
+        this.copyAndCheck = CopyAndCheck.withShadowCopies(settings.shadowParent(), settings.trustWritable());
     }
 
     /**
@@ -114,13 +114,13 @@ public final class Host<B> implements AutoCloseable {
 
     /** The version that new pins get, or empty before the first one is loaded. */
     public Optional<Version> version() {
-        Loaded<B> now = readers.current();
+        LoadedVersion<B> now = readers.current();
         return now == null ? Optional.empty() : Optional.of(now.version);
     }
 
     /** The private folder of the shadow copies. */
     public Optional<Path> shadowDirectory() {
-        return preparer.shadowDirectory();
+        return copyAndCheck.shadowDirectory();
     }
 
     /**
@@ -203,7 +203,7 @@ public final class Host<B> implements AutoCloseable {
     private boolean load(FileIdentity identity, long look) {
         long start = System.nanoTime();
         Optional<Version> running = version();
-        Prepared prepared = preparer.prepare(watcher.file(), versionsSeen + 1, running);
+        Prepared prepared = copyAndCheck.prepare(watcher.file(), versionsSeen + 1, running);
         if (prepared instanceof Unchanged) {
             watcher.take(identity);
             return false;
@@ -213,7 +213,7 @@ public final class Host<B> implements AutoCloseable {
         }
         Ready ready = (Ready) prepared;
         if (!identity.equals(watcher.current())) {
-            preparer.discard(ready.file());
+            copyAndCheck.discard(ready.file());
             return false;  // changed while we copied it: not settled after all, look again next tick
         }
         Version next = new Version(versionsSeen + 1, watcher.file(), ready.file(), settings.releaseMode());
@@ -225,15 +225,15 @@ public final class Host<B> implements AutoCloseable {
                 throw new IllegalStateException("the loader returned no version");
             }
         } catch (LoadException | RuntimeException | LinkageError e) {
-            preparer.discard(ready.file());
+            copyAndCheck.discard(ready.file());
             return refuse(identity, reason(e));
         }
         long loaded = System.nanoTime();
         versionsSeen++;
         watcher.take(identity);
         hooks.beforeSwap(running, next);
-        Loaded<B> old = readers.current();
-        readers.setCurrent(new Loaded<>(next, fresh));
+        LoadedVersion<B> old = readers.current();
+        readers.setCurrent(new LoadedVersion<>(next, fresh));
         long unloading = 0;
         if (old != null) {
             old.retiredAt = Instant.now();
@@ -256,12 +256,12 @@ public final class Host<B> implements AutoCloseable {
      * those still pinned after the patience.
      */
     private void unloadReleased() {
-        for (Map.Entry<Loaded<B>, Integer> dropped : readers.sweep().entrySet()) {
+        for (Map.Entry<LoadedVersion<B>, Integer> dropped : readers.sweep().entrySet()) {
             hooks.pinsLeaked(dropped.getKey().version, dropped.getValue());
         }
         Instant patience = Instant.now().minus(settings.pinPatience());
-        for (Iterator<Loaded<B>> it = pinned.iterator(); it.hasNext(); ) {
-            Loaded<B> old = it.next();
+        for (Iterator<LoadedVersion<B>> it = pinned.iterator(); it.hasNext(); ) {
+            LoadedVersion<B> old = it.next();
             int holders = readers.holders(old);
             if (holders == 0) {
                 it.remove();
@@ -278,7 +278,7 @@ public final class Host<B> implements AutoCloseable {
      * copy goes first: the loader finds a library it still has by its path name, without opening the file, while
      * for one it let go, dlopen(RTLD_NOLOAD) would open and read the file to compare it with what it has.
      */
-    private void unload(Loaded<B> old) {
+    private void unload(LoadedVersion<B> old) {
         Library library = old.guest.library();
         Version version = old.version;
         boolean unloaded = false;
@@ -289,7 +289,7 @@ public final class Host<B> implements AutoCloseable {
             hooks.unloadFailed(version, e);
         }
         try {
-            preparer.discard(version.copy());
+            copyAndCheck.discard(version.copy());
         } catch (RuntimeException e) {
             hooks.unloadFailed(version, e);
         }
@@ -344,14 +344,14 @@ public final class Host<B> implements AutoCloseable {
             return;
         }
         closed = true;
-        Loaded<B> last = readers.current();
+        LoadedVersion<B> last = readers.current();
         readers.setCurrent(null);
         if (last != null) {
             last.retiredAt = Instant.now();
             pinned.add(last);
         }
         unloadReleased();
-        for (Loaded<B> still : pinned) {
+        for (LoadedVersion<B> still : pinned) {
             if (!still.toldPinned) {
                 still.toldPinned = true;
                 hooks.pinnedTooLong(still.version, readers.holders(still), still.retiredAt);
@@ -366,7 +366,7 @@ public final class Host<B> implements AutoCloseable {
                 }
             }
             owned.clear();
-            preparer.close();
+            copyAndCheck.close();
         }
     }
 }

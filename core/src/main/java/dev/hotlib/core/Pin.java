@@ -25,10 +25,10 @@ import java.lang.ref.WeakReference;
  */
 public final class Pin<B> implements AutoCloseable {
     private final Readers.Reader<B> reader;
-    private final Readers.Loaded<B> loaded;
+    private final Readers.LoadedVersion<B> loaded;
     private boolean released;
 
-    Pin(Readers.Reader<B> reader, Readers.Loaded<B> loaded) {
+    Pin(Readers.Reader<B> reader, Readers.LoadedVersion<B> loaded) {
         this.reader = reader;
         this.loaded = loaded;
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Readers<B> {
 
     /** A loaded version. */
-    static final class Loaded<B> {
+    static final class LoadedVersion<B> {
         final Version version;
         final Guest<B> guest;
         Instant retiredAt;   // the host's, under its lock
@@ -27,7 +27,7 @@ final class Readers<B> {
         /** What {@link #defines} answered so far: the names (compared by reference first) and the answers. */
         private volatile Answer[] answers = new Answer[0];
 
-        Loaded(Version version, Guest<B> guest) {
+        LoadedVersion(Version version, Guest<B> guest) {
             this.version = version;
             this.guest = guest;
         }
@@ -63,7 +63,7 @@ final class Readers<B> {
     /** One thread's record: the version it holds, how deeply, and its outermost pin, weakly. */
     static final class Reader<B> {
         final WeakReference<Thread> thread;
-        volatile Loaded<B> holding;  // written by its thread, read by the host
+        volatile LoadedVersion<B> holding;  // written by its thread, read by the host
         int depth;                   // its thread's only
         volatile WeakReference<Pin<B>> outer; // its thread writes it; cleared once the outermost pin was dropped unreleased
         volatile boolean toldLeaked; // the host told of its dropped pin
@@ -82,14 +82,14 @@ final class Readers<B> {
 
     private final List<Reader<B>> all = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Reader<B>> mine = new ThreadLocal<>();
-    private volatile Loaded<B> current;
+    private volatile LoadedVersion<B> current;
 
-    Loaded<B> current() {
+    LoadedVersion<B> current() {
         return current;
     }
 
     /** The host's: the version new pins get (null: none). */
-    void setCurrent(Loaded<B> loaded) {
+    void setCurrent(LoadedVersion<B> loaded) {
         current = loaded;
     }
 
@@ -108,7 +108,7 @@ final class Readers<B> {
             }
             reader.depth = 0;  // its outermost pin was dropped unreleased: this thread is past every call of it
         }
-        Loaded<B> now;
+        LoadedVersion<B> now;
         do {
             now = current;
             if (now == null) {
@@ -129,12 +129,12 @@ final class Readers<B> {
      * an ended thread still held, and, once each, an outermost pin the garbage collector has collected while
      * its live thread still holds the version (released when that thread takes its next pin).
      */
-    Map<Loaded<B>, Integer> sweep() {
-        Map<Loaded<B>, Integer> dropped = new HashMap<>();
+    Map<LoadedVersion<B>, Integer> sweep() {
+        Map<LoadedVersion<B>, Integer> dropped = new HashMap<>();
         List<Reader<B>> ended = new ArrayList<>();
         for (Reader<B> reader : all) {
             Thread thread = reader.thread.get();
-            Loaded<B> held = reader.holding;
+            LoadedVersion<B> held = reader.holding;
             if (thread == null || !thread.isAlive()) {
                 ended.add(reader);
                 if (held != null && !reader.toldLeaked) {
@@ -153,7 +153,7 @@ final class Readers<B> {
     }
 
     /** How many live threads hold {@code loaded}. */
-    int holders(Loaded<B> loaded) {
+    int holders(LoadedVersion<B> loaded) {
         int threads = 0;
         for (Reader<B> reader : all) {
             if (reader.holding == loaded) {

@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * the name: a run in another PID namespace sharing {@code /tmp} may have any PID.
  *
  * <p>Nothing here throws from the constructor: a folder that cannot be made is an {@link IOException} at the
- * next copy, which the {@link Preparer} turns into a refusal naming the folder and the option that moves it.
+ * next copy, which the {@link CopyAndCheck} turns into a refusal naming the folder and the option that moves it.
  */
 final class ShadowCopies implements AutoCloseable {
     private static final String PREFIX = "hotlib-";
@@ -86,7 +86,7 @@ final class ShadowCopies implements AutoCloseable {
 
         UnsafeFolder(Path parent, String problem) {
             super("its private copy cannot be made in " + parent + ": " + problem + "; move the copies with "
-                    + Preparer.MOVE_IT);
+                    + CopyAndCheck.MOVE_IT);
         }
     }
 

@@ -3,9 +3,9 @@ package dev.hotlib.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hotlib.core.Preparer.Prepared;
-import dev.hotlib.core.Preparer.Ready;
-import dev.hotlib.core.Preparer.Refused;
+import dev.hotlib.core.CopyAndCheck.Prepared;
+import dev.hotlib.core.CopyAndCheck.Ready;
+import dev.hotlib.core.CopyAndCheck.Refused;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,8 +52,8 @@ class RunpathTrustTest {
     }
 
     private Prepared prepare(Path library) {
-        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
-            return preparer.prepare(library, 1, Optional.empty());
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(dir.resolve("shadow"))) {
+            return copyAndCheck.prepare(library, 1, Optional.empty());
         }
     }
 
@@ -70,7 +70,7 @@ class RunpathTrustTest {
         chmod(deps, "rwxrwxrwx");
         assertEquals("it needs libdep.so, which the loader looks for in " + deps + " (named in its RUNPATH or"
                 + " RPATH): other users can write the folder " + deps + OPT_OUT, refusal(prepare(watched)));
-        try (Preparer trusting = Preparer.withShadowCopies(dir.resolve("shadow"), true)) {
+        try (CopyAndCheck trusting = CopyAndCheck.withShadowCopies(dir.resolve("shadow"), true)) {
             assertTrue(trusting.prepare(watched, 1, Optional.empty()) instanceof Ready, "when the user opts in");
         }
     }

@@ -27,7 +27,7 @@ import java.util.Set;
  * headers describe (read from the watched file for this alone): a library padded to a terabyte, even sparse,
  * is copied as a terabyte of zeros.
  */
-final class Preparer implements AutoCloseable {
+final class CopyAndCheck implements AutoCloseable {
     /** What became of a settled file. */
     sealed interface Prepared permits Ready, Unchanged, Refused {}
 
@@ -61,7 +61,7 @@ final class Preparer implements AutoCloseable {
     /** The size of each copy handed out and not discarded yet: a new version of another size is not the same. */
     private final Map<Path, Long> sizes = new HashMap<>();
 
-    private Preparer(ShadowCopies copies, boolean trustWritable) {
+    private CopyAndCheck(ShadowCopies copies, boolean trustWritable) {
         this.copies = copies;
         this.trustWritable = trustWritable;
     }
@@ -71,7 +71,7 @@ final class Preparer implements AutoCloseable {
      * needs from a folder that other users can write is refused. Never throws: a folder that cannot be made is
      * told as a refusal at each version until it can.
      */
-    static Preparer withShadowCopies(Path shadowParent) {
+    static CopyAndCheck withShadowCopies(Path shadowParent) {
         return withShadowCopies(shadowParent, false);
     }
 
@@ -79,8 +79,8 @@ final class Preparer implements AutoCloseable {
      * As {@link #withShadowCopies(Path)}; {@code trustWritable} loads what a version needs even from a file or
      * folder that other users own or can write, as {@code -Dhotlib.trustWritable=true} does for the library.
      */
-    static Preparer withShadowCopies(Path shadowParent, boolean trustWritable) {
-        return new Preparer(new ShadowCopies(shadowParent), trustWritable);
+    static CopyAndCheck withShadowCopies(Path shadowParent, boolean trustWritable) {
+        return new CopyAndCheck(new ShadowCopies(shadowParent), trustWritable);
     }
 
     Optional<Path> shadowDirectory() {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hotlib.core.Natives.Lang;
-import dev.hotlib.core.Preparer.Prepared;
-import dev.hotlib.core.Preparer.Ready;
-import dev.hotlib.core.Preparer.Refused;
-import dev.hotlib.core.Preparer.Unchanged;
+import dev.hotlib.core.CopyAndCheck.Prepared;
+import dev.hotlib.core.CopyAndCheck.Ready;
+import dev.hotlib.core.CopyAndCheck.Refused;
+import dev.hotlib.core.CopyAndCheck.Unchanged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PreparerTest {
+class CopyAndCheckTest {
     @TempDir
     Path dir;
 
@@ -37,19 +37,19 @@ class PreparerTest {
     @Test
     void aBuildIsCopiedByteForByteAndTheSameBytesAgainAreUnchanged() throws Exception {
         Path source = watched(Natives.variant(Lang.C, "v1"));
-        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
-            Ready first = (Ready) preparer.prepare(source, 1, Optional.empty());
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(dir.resolve("shadow"))) {
+            Ready first = (Ready) copyAndCheck.prepare(source, 1, Optional.empty());
             assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(first.file()));
             assertEquals(List.of(), first.warnings());
             Version running = new Version(1, source, first.file(), false);
             Natives.renameIntoPlace(Natives.variant(Lang.C, "v1"), source);  // a new file, the same bytes
-            assertTrue(preparer.prepare(source, 2, Optional.of(running)) instanceof Unchanged);
-            assertEquals(1, entries(preparer.shadowDirectory().orElseThrow()).size(), "the extra copy is gone");
+            assertTrue(copyAndCheck.prepare(source, 2, Optional.of(running)) instanceof Unchanged);
+            assertEquals(1, entries(copyAndCheck.shadowDirectory().orElseThrow()).size(), "the extra copy is gone");
             Natives.renameIntoPlace(Natives.variant(Lang.C, "v2"), source);
-            Ready second = (Ready) preparer.prepare(source, 2, Optional.of(running));
+            Ready second = (Ready) copyAndCheck.prepare(source, 2, Optional.of(running));
             assertArrayEquals(Files.readAllBytes(Natives.variant(Lang.C, "v2")), Files.readAllBytes(second.file()));
-            preparer.discard(second.file());
-            preparer.discard(second.file());  // a missing file is no error
+            copyAndCheck.discard(second.file());
+            copyAndCheck.discard(second.file());  // a missing file is no error
         }
     }
 
@@ -57,21 +57,21 @@ class PreparerTest {
     void aRefusedFileLeavesNoCopy() throws Exception {
         byte[] whole = Files.readAllBytes(Natives.variant(Lang.C, "v1"));
         Path source = Files.write(dir.resolve("libwatched.so"), java.util.Arrays.copyOf(whole, whole.length / 2));
-        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
-            Prepared prepared = preparer.prepare(source, 1, Optional.empty());
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(dir.resolve("shadow"))) {
+            Prepared prepared = copyAndCheck.prepare(source, 1, Optional.empty());
             assertTrue(((Refused) prepared).reason().startsWith("it is cut short: "), prepared.toString());
-            assertEquals(List.of(), entries(preparer.shadowDirectory().orElseThrow()));
+            assertEquals(List.of(), entries(copyAndCheck.shadowDirectory().orElseThrow()));
         }
     }
 
     @Test
     void aRustBuildIsReadyAndWhatItExportsAsDataIsNoted() throws Exception {
-        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(dir.resolve("shadow"))) {
             Path good = watched(Natives.variant(Lang.RUST, "v1"));
-            Ready ready = (Ready) preparer.prepare(good, 1, Optional.empty());
+            Ready ready = (Ready) copyAndCheck.prepare(good, 1, Optional.empty());
             assertArrayEquals(Files.readAllBytes(good), Files.readAllBytes(ready.file()));
             Path data = watched(Natives.variant(Lang.RUST, "bardata"));
-            Ready noted = (Ready) preparer.prepare(data, 2, Optional.empty());
+            Ready noted = (Ready) copyAndCheck.prepare(data, 2, Optional.empty());
             assertEquals("STT_OBJECT", noted.notFunctions().get("bar"), "refused when a binding looks it up");
         }
     }
@@ -80,10 +80,10 @@ class PreparerTest {
     void aShadowFolderThatCannotBeMadeIsARefusalNamingItAndTheOption() throws Exception {
         Path source = watched(Natives.variant(Lang.C, "v1"));
         Path notAFolder = Files.write(dir.resolve("file"), new byte[] {1});
-        try (Preparer preparer = Preparer.withShadowCopies(notAFolder.resolve("shadow"))) {
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(notAFolder.resolve("shadow"))) {
             assertEquals(new Refused("its private copy cannot be made in " + notAFolder.resolve("shadow") + ": "
                     + notAFolder + " is a file, not a folder; move the copies with -Dhotlib.shadowDir=<folder>"),
-                    preparer.prepare(source, 1, Optional.empty()));
+                    copyAndCheck.prepare(source, 1, Optional.empty()));
         }
     }
 
@@ -92,11 +92,11 @@ class PreparerTest {
         Path source = watched(Natives.variant(Lang.C, "v1"));
         Path open = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (Preparer preparer = Preparer.withShadowCopies(open.resolve("shadow"))) {
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(open.resolve("shadow"))) {
             assertEquals(new Refused("its private copy cannot be made in " + open.resolve("shadow") + ": other users"
                     + " can write the folder " + open + ", and the copies must lie where no other user can replace"
                     + " them between their check and dlopen; move the copies with -Dhotlib.shadowDir=<folder>"),
-                    preparer.prepare(source, 1, Optional.empty()));
+                    copyAndCheck.prepare(source, 1, Optional.empty()));
             assertEquals(List.of(), entries(open));
         }
     }
@@ -109,15 +109,15 @@ class PreparerTest {
     void aFileThatDoesNotFitIsNotCopiedAndAFullFileSystemLeavesNothingBehind() throws Exception {
         Path mount = Files.createDirectory(dir.resolve("small"));
         assumeTrue(mount(mount, "size=256k"), "cannot mount a tmpfs here (needs root)");
-        try (Preparer preparer = Preparer.withShadowCopies(mount)) {
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(mount)) {
             Path big = watched(Natives.variant(Lang.RUST, "v1"));
             long size = Files.size(big);
             assertTrue(size > 256 * 1024, "the Rust variant is bigger than the tmpfs");
             long free = Files.getFileStore(mount).getUsableSpace();
             assertEquals(new Refused("it is " + size + " bytes, more than the " + free + " free in " + mount + ", so it"
                     + " was not copied; free space there, or move the copies with -Dhotlib.shadowDir=<folder>"),
-                    preparer.prepare(big, 1, Optional.empty()));
-            assertEquals(List.of(), entries(preparer.shadowDirectory().orElseThrow()), "nothing was written");
+                    copyAndCheck.prepare(big, 1, Optional.empty()));
+            assertEquals(List.of(), entries(copyAndCheck.shadowDirectory().orElseThrow()), "nothing was written");
             try (ShadowCopies copies = new ShadowCopies(mount);
                  java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(big)) {
                 java.io.IOException full = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
@@ -126,7 +126,7 @@ class PreparerTest {
                 assertEquals(List.of(), entries(copies.dir()), "the partial copy is gone");
             }
             Path small = watched(Natives.variant(Lang.C, "v1"));
-            assertTrue(preparer.prepare(small, 1, Optional.empty()) instanceof Ready, "a file that fits is copied");
+            assertTrue(copyAndCheck.prepare(small, 1, Optional.empty()) instanceof Ready, "a file that fits is copied");
         } finally {
             Natives.run(dir, "umount", mount.toString());
         }
@@ -140,24 +140,24 @@ class PreparerTest {
         try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(source.toFile(), "rw")) {
             file.setLength(1L << 40);
         }
-        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(dir.resolve("shadow"))) {
             assertEquals(new Refused("it is 1099511627776 bytes, far more than the " + describes + " its ELF headers"
                     + " describe (padded, or sparse, as truncate makes it), so it was not copied; rebuild it"),
-                    preparer.prepare(source, 1, Optional.empty()));
-            assertEquals(List.of(), entries(preparer.shadowDirectory().orElseThrow()), "nothing was written");
+                    copyAndCheck.prepare(source, 1, Optional.empty()));
+            assertEquals(List.of(), entries(copyAndCheck.shadowDirectory().orElseThrow()), "nothing was written");
             try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(source.toFile(), "rw")) {
                 file.setLength(Files.size(Natives.variant(Lang.C, "v1")) + (1 << 20));
             }
-            assertTrue(preparer.prepare(source, 1, Optional.empty()) instanceof Ready,
+            assertTrue(copyAndCheck.prepare(source, 1, Optional.empty()) instanceof Ready,
                     "a megabyte of padding is copied");
         }
         Path noise = Files.write(dir.resolve("libnoise.so"), new byte[] {1, 2, 3});
         try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(noise.toFile(), "rw");
-             Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
+             CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(dir.resolve("shadow"))) {
             file.setLength(1L << 30);
             assertEquals(new Refused("it is 1073741824 bytes, and no 64-bit ELF headers describe them (it is not a"
                     + " library for this machine), so it was not copied"),
-                    preparer.prepare(noise, 1, Optional.empty()));
+                    copyAndCheck.prepare(noise, 1, Optional.empty()));
         }
     }
 
@@ -165,9 +165,9 @@ class PreparerTest {
     void aNoexecShadowFolderIsRefusedNamingItAndTheOption() throws Exception {
         Path mount = Files.createDirectory(dir.resolve("noexec"));
         assumeTrue(mount(mount, "size=4m,noexec"), "cannot mount a tmpfs here (needs root)");
-        try (Preparer preparer = Preparer.withShadowCopies(mount)) {
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(mount)) {
             Path source = watched(Natives.variant(Lang.C, "v1"));
-            String why = ((Refused) preparer.prepare(source, 1, Optional.empty())).reason();
+            String why = ((Refused) copyAndCheck.prepare(source, 1, Optional.empty())).reason();
             assertTrue(why.contains("noexec") && why.contains(mount.toString()) && why.contains("-Dhotlib.shadowDir"),
                     why);
         } finally {
@@ -190,13 +190,13 @@ class PreparerTest {
         Path sibling = dir.resolve("libhotlib_sibling.so");
         Files.copy(Natives.sibling("a"), sibling);
         Path source = watched(Natives.variant(Lang.C, "sibling"));
-        try (Preparer preparer = Preparer.withShadowCopies(dir.resolve("shadow"))) {
-            Ready first = (Ready) preparer.prepare(source, 1, Optional.empty());
+        try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(dir.resolve("shadow"))) {
+            Ready first = (Ready) copyAndCheck.prepare(source, 1, Optional.empty());
             assertEquals(List.of(), first.warnings());
             assertArrayEquals(Files.readAllBytes(sibling),
                     Files.readAllBytes(first.file().resolveSibling("libhotlib_sibling.so")));
             Natives.renameIntoPlace(Natives.sibling("b"), sibling);
-            Ready second = (Ready) preparer.prepare(source, 2, Optional.empty());
+            Ready second = (Ready) copyAndCheck.prepare(source, 2, Optional.empty());
             assertEquals(1, second.warnings().size(), second.warnings().toString());
             assertTrue(second.warnings().get(0).startsWith("libhotlib_sibling.so changed since a version loaded it")
                     && second.warnings().get(0).contains("restart"), second.warnings().get(0));
