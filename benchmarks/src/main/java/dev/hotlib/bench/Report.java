@@ -282,6 +282,12 @@ public final class Report {
             add(goals, () -> ratioGoal("foo() in release mode, through its pin", b, CLASSES.get(b) + ".release_foo",
                     CLASSES.get(b) + ".static_foo", "static foo()", 1.05));
         }
+        for (Map.Entry<String, String> design : DESIGNS.entrySet()) {  // reported beside the goals above
+            String b = design.getKey().startsWith("Ffm") ? "FFM" : design.getKey().startsWith("Jna") ? "JNA"
+                    : "JavaCPP";
+            add(goals, () -> ratioGoal("design: " + design.getValue(), b, design.getKey(),
+                    CLASSES.get(b) + ".static_foo", "static foo()", Double.NaN));
+        }
         for (String design : List.of("core", "counterCleaner", "counter", "threadRecord", "ownRecord")) {
             add(goals, () -> {
                 Bench pin = need("PinDesigns." + design);
@@ -303,6 +309,21 @@ public final class Report {
                     "the same loader calls from the JVM", Double.NaN));
         }
         return goals;
+    }
+
+    /** The call designs set beside the static binding, as the headline names them. */
+    static final Map<String, String> DESIGNS = designs();
+
+    private static Map<String, String> designs() {
+        Map<String, String> designs = new LinkedHashMap<>();
+        designs.put("FfmDesigns.demo_foo", "FfmDemo's call, no pin");
+        designs.put("FfmDesigns.site_foo", "a call site pointed at a refusal before dlclose, no pin");
+        designs.put("FfmDesigns.siteRelease_foo", "that call site in release mode, through its pin");
+        designs.put("JnaDesigns.interfaceField_foo", "an interface proxy, no pin");
+        designs.put("JnaDesigns.function_foo", "a Function, as JnaDemo calls it, no pin");
+        designs.put("JavacppDesigns.live_foo", "JavacppDemo's call, no pin");
+        designs.put("JavacppDesigns.bare_foo", "the call alone, the freed wrapper refusing, no pin");
+        return designs;
     }
 
     /** What each pin design is, as the headline names it. */
