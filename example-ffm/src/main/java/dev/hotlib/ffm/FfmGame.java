@@ -1,29 +1,28 @@
 package dev.hotlib.ffm;
 
-import static java.lang.foreign.FunctionDescriptor.of;
-import static java.lang.foreign.FunctionDescriptor.ofVoid;
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.FunctionDescriptor.*;
+import static java.lang.foreign.ValueLayout.*;
 
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
+import dev.hotlib.ffm.FfmLibrary.Function;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** The binding of c-lib/game/game.h with FFM, a library with another API: both functions required. */
 public final class FfmGame extends FfmLibrary.Binding {
     // void step(game_state *s, double dt);
-    private final MethodHandle step = required("step", ofVoid(ADDRESS, JAVA_DOUBLE));
+    private static final Function STEP = required("step", ofVoid(ADDRESS, JAVA_DOUBLE));
     // int32_t score(const game_state *s);
-    private final MethodHandle score = required("score", of(JAVA_INT, ADDRESS));
+    private static final Function SCORE = required("score", of(JAVA_INT, ADDRESS));
 
-    public void step(State s, double dt) { try { step.invokeExact(s.at, dt); } catch (Throwable t) { throw fail(t); } }
-    public int score(State s) { try { return (int) score.invokeExact(s.at); } catch (Throwable t) { throw fail(t); } }
-
+    public void step(State s, double dt) {
+        try { STEP.handle().invokeExact(at(STEP), s.at, dt); } catch (Throwable t) { throw fail(t); }
+    }
+    public int score(State s) {
+        try { return (int) SCORE.handle().invokeExact(at(SCORE), s.at); } catch (Throwable t) { throw fail(t); }
+    }
     private FfmGame(FfmLibrary library) throws LoadException { super(library); }
     public static Guest<FfmGame> load(LibraryFile file) throws LoadException {
         return FfmLibrary.load(file, FfmGame::new);

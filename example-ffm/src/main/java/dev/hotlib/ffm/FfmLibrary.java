@@ -47,6 +47,7 @@ public final class FfmLibrary implements Library {
     private final LibraryFile file;
     private final MemorySegment handle;  // void *, from dlopen()
     private final SwitchPoint mapped = new SwitchPoint();  // valid while this version is mapped
+    private volatile boolean unloaded;  // read by each call of a binding: a binding kept past its pin throws
     private boolean closed;
 
     private FfmLibrary(LibraryFile file, MemorySegment handle) {
@@ -108,6 +109,16 @@ public final class FfmLibrary implements Library {
                 new IllegalStateException(name + "() of " + file.path().getFileName() + " was unloaded")));
     }
 
+    /**
+     * This version's address of the function {@code name}, in the global scope, or null when it does not export
+     * it; refuses a symbol exported as data, which a call would jump into.
+     */
+    MemorySegment address(String name) throws LoadException {
+        file.checkFunction(name);
+        MemorySegment address = dlsym(name);
+        return address.equals(MemorySegment.NULL) ? null : address;
+    }
+
     /** A handle of {@code type} that throws {@code error}. */
     static MethodHandle thrower(MethodType type, IllegalStateException error) {
         return MethodHandles.dropArguments(MethodHandles.insertArguments(
@@ -130,6 +141,7 @@ public final class FfmLibrary implements Library {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            unloaded = true;
             SwitchPoint.invalidateAll(new SwitchPoint[] {mapped});  // every handle of this version throws from now
             if (call(() -> (int) DLCLOSE.invokeExact(handle)) != 0) {
                 throw new IllegalStateException("dlclose() failed: " + dlerror(file.path()));
@@ -202,35 +214,77 @@ public final class FfmLibrary implements Library {
     }
 
     /**
-     * A binding's base class: each function is a final field that its initialiser finds in the library given to
-     * the constructor (initialisers run right after {@code super(library)}), and a method that calls it:
+     * One function of a binding: its name, its C signature, whether a version must export it, and one downcall
+     * handle for every version, which takes the version's address of the function as its first argument. A record,
+     * so that a {@code static final} one is a constant to the JIT, and so is its handle: a call through it costs
+     * what a static binding's does.
+     */
+    public record Function(String name, FunctionDescriptor descriptor, boolean required, MethodHandle handle,
+                           int index) {}
+
+    private static final java.util.concurrent.atomic.AtomicInteger FUNCTIONS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A binding's base class. Each function is a {@code static final} {@link Function}, and a method that calls it
+     * with this version's address of it:
      * <pre>
-     * private final MethodHandle foo = required("foo", FunctionDescriptor.of(JAVA_INT));  // int32_t foo(void);
-     * public int foo() { try { return (int) foo.invokeExact(); } catch (Throwable t) { throw fail(t); } }
+     * private static final Function FOO = required("foo", FunctionDescriptor.of(JAVA_INT));  // int32_t foo(void);
+     * public int foo() {
+     *     try { return (int) FOO.handle().invokeExact(at(FOO)); } catch (Throwable t) { throw fail(t); }
+     * }
      * </pre>
+     * The constructor finds every such constant of the subclass in the version given to it.
      */
     public abstract static class Binding {
         private final FfmLibrary library;
+        private final MemorySegment[] addresses;  // by Function.index; null where this version lacks the function
         private final List<String> missing = new ArrayList<>();
 
-        protected Binding(FfmLibrary library) {
+        protected Binding(FfmLibrary library) throws LoadException {
             this.library = library;
-        }
-
-        /** The function {@code name}; when this version lacks it, {@link #load} refuses the version. */
-        protected final MethodHandle required(String name, FunctionDescriptor function) throws LoadException {
-            MethodHandle handle = library.function(name, function);
-            if (handle == null) {
-                missing.add(name);
+            this.addresses = new MemorySegment[FUNCTIONS.get()];
+            for (java.lang.reflect.Field field : getClass().getDeclaredFields()) {
+                if (field.getType() == Function.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                    Function function;
+                    try {
+                        field.setAccessible(true);
+                        function = (Function) field.get(null);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    MemorySegment address = library.address(function.name());
+                    if (address == null && function.required()) {
+                        missing.add(function.name());
+                    }
+                    addresses[function.index()] = address;
+                }
             }
-            return handle;
         }
 
-        /** The function {@code name}; one that throws IllegalStateException when this version lacks it. */
-        protected final MethodHandle optional(String name, FunctionDescriptor function) throws LoadException {
-            MethodHandle handle = library.function(name, function);
-            return handle != null ? handle : thrower(function.toMethodType(),
-                    new IllegalStateException(name + "() is not defined by " + library.path().getFileName()));
+        /** A function the binding needs: when a version lacks it, {@link #load} refuses the version. */
+        protected static Function required(String name, FunctionDescriptor function, Linker.Option... options) {
+            return new Function(name, function, true, LINKER.downcallHandle(function, options),
+                    FUNCTIONS.getAndIncrement());
+        }
+
+        /** A function a version may lack: calling it then throws IllegalStateException. */
+        protected static Function optional(String name, FunctionDescriptor function, Linker.Option... options) {
+            return new Function(name, function, false, LINKER.downcallHandle(function, options),
+                    FUNCTIONS.getAndIncrement());
+        }
+
+        /**
+         * This version's address of {@code function}, to call it now; throws IllegalStateException when this
+         * version lacks it, or was unloaded (a binding kept past its pin), instead of jumping into unmapped code.
+         */
+        protected final MemorySegment at(Function function) {
+            MemorySegment address = addresses[function.index()];
+            if (address == null || library.unloaded) {
+                throw new IllegalStateException(function.name() + "() " + (address == null ? "is not defined by "
+                        : "of ") + library.path().getFileName() + (address == null ? "" : " was unloaded"));
+            }
+            return address;
         }
 
         /** A C string, decoded as UTF-8 (copied: do it while the version is mapped), or null for NULL. */
