@@ -1,7 +1,9 @@
 /*
  * The batch loader of ElfFuzzTest: reads one library path a line from stdin, and for each forks a child that
- * dlopen()s it with RTLD_NOW, dlclose()s it and exits 0 (1 when dlopen refused it). For each path it prints one
- * line to stdout, as soon as the child is gone:
+ * dlopen()s it with RTLD_LAZY (as the JVM's System.load does), dlclose()s it and exits 0 (1 when dlopen refused
+ * it); when that child survived, a second child does the same with RTLD_NOW, which binds every function at load.
+ * For each path it prints one line to stdout, as soon as the children are gone: the first death, else the
+ * RTLD_NOW child's exit.
  *
  *   exit <status> - <path>           the child exited: 0 loaded and unloaded, 1 refused by dlopen, 127
  *                                    ld.so's fatal assertion ("Inconsistency detected by ld.so")
@@ -10,9 +12,10 @@
  *
  * <object> names the file that holds the instruction the child died at (ld-linux-x86-64.so.2 when it was the
  * loader itself, the library's own file name when it was the library's code), "?" when no file holds it, "-"
- * when the signal was not a fault. A child that dies of SIGSEGV, SIGBUS, SIGILL or SIGFPE also writes to stderr
- * where it was (the faulting instruction and address), then dies of the same signal. dlopen's own error
- * messages go to stderr too, so stderr is the log to read when a line says a child died.
+ * when the signal was not a fault; "lazy:" before it (or before "-") says the RTLD_LAZY child died. A child that
+ * dies of SIGSEGV, SIGBUS, SIGILL or SIGFPE also writes to stderr where it was (the faulting instruction and
+ * address), then dies of the same signal. dlopen's own error messages go to stderr too, so stderr is the log to
+ * read when a line says a child died.
  *
  *   cc -O2 -o dlopen_batch dlopen_batch.c -ldl
  */
@@ -84,7 +87,7 @@ static void died(int sig, siginfo_t *info, void *context) {
     raise(sig);
 }
 
-static void load(const char *path) {
+static void load(const char *path, int mode) {
     static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -95,7 +98,7 @@ static void load(const char *path) {
     }
     current = path;
     alarm(10);
-    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    void *handle = dlopen(path, mode | RTLD_LOCAL);
     if (handle == NULL) {
         const char *error = dlerror();
         put("dlopen_batch: refused: ");
@@ -105,6 +108,55 @@ static void load(const char *path) {
     }
     dlclose(handle);
     _exit(0);
+}
+
+/*
+ * Loads {@code path} in a child with {@code mode}; prints its verdict line and returns 1 when it died, 0 when it
+ * survived, -1 when the batch cannot go on. {@code prefix} goes before the object's name ("lazy:").
+ */
+static int verdict(const char *path, int mode, const char *prefix, int quiet_survival) {
+    fflush(stderr);
+    int pipe_fds[2];
+    if (pipe(pipe_fds) < 0) {
+        perror("dlopen_batch: pipe");
+        return -1;
+    }
+    pid_t child = fork();
+    if (child < 0) {
+        perror("dlopen_batch: fork");
+        return -1;
+    }
+    if (child == 0) {
+        close(pipe_fds[0]);
+        report = pipe_fds[1];
+        load(path, mode);
+    }
+    close(pipe_fds[1]);
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) {
+            perror("dlopen_batch: waitpid");
+            return -1;
+        }
+    }
+    char object[256];
+    ssize_t n = read(pipe_fds[0], object, sizeof object - 1);
+    close(pipe_fds[0]);
+    object[n > 0 ? n : 0] = '\0';
+    for (char *c = object; *c != '\0'; c++) {
+        if (*c == ' ' || *c == '\n') {
+            *c = '_';
+        }
+    }
+    int died = WIFSIGNALED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1);
+    if (died || !quiet_survival) {
+        if (WIFSIGNALED(status)) {
+            printf("signal %d %s%s %s\n", WTERMSIG(status), prefix, n > 0 ? object : "-", path);
+        } else {
+            printf("exit %d %s- %s\n", WEXITSTATUS(status), prefix, path);
+        }
+    }
+    return died;
 }
 
 int main(void) {
@@ -119,43 +171,9 @@ int main(void) {
         if (length == 0) {
             continue;
         }
-        fflush(stderr);
-        int pipe_fds[2];
-        if (pipe(pipe_fds) < 0) {
-            perror("dlopen_batch: pipe");
+        int lazy = verdict(line, RTLD_LAZY, "lazy:", 1);
+        if (lazy < 0 || (lazy == 0 && verdict(line, RTLD_NOW, "", 0) < 0)) {
             return 2;
-        }
-        pid_t child = fork();
-        if (child < 0) {
-            perror("dlopen_batch: fork");
-            return 2;
-        }
-        if (child == 0) {
-            close(pipe_fds[0]);
-            report = pipe_fds[1];
-            load(line);
-        }
-        close(pipe_fds[1]);
-        int status;
-        while (waitpid(child, &status, 0) < 0) {
-            if (errno != EINTR) {
-                perror("dlopen_batch: waitpid");
-                return 2;
-            }
-        }
-        char object[256];
-        ssize_t n = read(pipe_fds[0], object, sizeof object - 1);
-        close(pipe_fds[0]);
-        object[n > 0 ? n : 0] = '\0';
-        for (char *c = object; *c != '\0'; c++) {
-            if (*c == ' ' || *c == '\n') {
-                *c = '_';
-            }
-        }
-        if (WIFSIGNALED(status)) {
-            printf("signal %d %s %s\n", WTERMSIG(status), n > 0 ? object : "-", line);
-        } else {
-            printf("exit %d - %s\n", WEXITSTATUS(status), line);
         }
     }
     free(line);

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -33,15 +34,15 @@ import java.util.Optional;
  *       a readable one and inside the file: the string and symbol tables, the hash tables (whose sizes give the
  *       number of symbols), the symbol version tables, the relocations, the init and fini arrays, DT_INIT,
  *       DT_FINI and DT_PLTGOT. Every name (DT_NEEDED, DT_SONAME, DT_RUNPATH, a symbol's, a version's) lies inside
- *       the string table. Each relocation writes, aligned, inside a writable segment (any, with DT_TEXTREL) and
- *       outside the tables the loader reads, and names a symbol of the table; each PLT slot is written once;
- *       each code address the loader calls (DT_INIT, DT_FINI, each init and fini array entry, relocated once,
- *       an IFUNC resolver) lies inside an executable segment, and so does each function symbol; an import is
- *       global or weak and visible, as the loader would otherwise take it for the library's own, at address 0;
- *       the entries the loader asserts on (DT_RELAENT, DT_PLTREL, the GNU hash's bloom size, the symbol versions
- *       and the files of needed versions) are what it asserts. Relocation types are read as x86-64's, the
- *       machine this project runs on, and those no linker writes into an x86-64 library are refused; for
- *       another machine, only where relocations lie is checked.
+ *       the string table. Each relocation writes inside a writable segment, aligned (or into the code, with
+ *       DT_TEXTREL), outside the tables the loader reads, and names a symbol of the table; each PLT slot holds
+ *       code and is written once, in order; each code address the loader calls (DT_INIT, DT_FINI, each init and
+ *       fini array entry, relocated once, an IFUNC resolver) lies inside an executable segment, and so does each
+ *       function symbol; an import is global or weak and visible, as the loader would otherwise take it for the
+ *       library's own, at address 0; the entries the loader asserts on (DT_RELAENT, DT_PLTREL, the GNU hash's
+ *       bloom size, the symbol versions and the files of needed versions) are what it asserts. Relocation types
+ *       are read as x86-64's, the machine this project runs on, and those no linker writes into an x86-64
+ *       library are refused; for another machine, only where relocations lie is checked.
  *   <li>What it exports that is not a function ({@code int32_t step = 5;}): every lookup finds it, and calling
  *       it jumps into data (SIGSEGV); {@link LibraryFile#checkFunction} refuses such a name when a binding
  *       looks it up.
@@ -188,12 +189,8 @@ final class ElfCheck {
     private static final long DT_VERNEED = 0x6ffffffeL;
     private static final long DT_AUXILIARY = 0x7ffffffdL;
     private static final long DT_FILTER = 0x7fffffffL;
-    /** The single-valued entries the check reads; of each, as the loader does, the last one counts. */
-    private static final long[] KNOWN_TAGS = {DT_PLTRELSZ, DT_PLTGOT, DT_HASH, DT_STRTAB, DT_SYMTAB, DT_RELA,
-        DT_RELASZ, DT_RELAENT, DT_STRSZ, DT_SYMENT, DT_INIT, DT_FINI, DT_REL, DT_RELSZ, DT_RELENT, DT_PLTREL,
-        DT_TEXTREL, DT_JMPREL, DT_INIT_ARRAY, DT_FINI_ARRAY, DT_INIT_ARRAYSZ, DT_FINI_ARRAYSZ, DT_FLAGS,
-        DT_PREINIT_ARRAY, DT_RELRSZ, DT_RELR, DT_RELRENT, DT_GNU_HASH, DT_TLSDESC_PLT, DT_TLSDESC_GOT,
-        DT_VERSYM, DT_RELACOUNT, DT_FLAGS_1, DT_VERDEF, DT_VERNEED};
+    /** The number of dynamic entries the check keeps a value of: see {@link #slot}. */
+    private static final int TAG_SLOTS = 46;
     /** The entries whose value is a name's offset in the string table. */
     private static final long[] NAME_TAGS = {DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_AUXILIARY, DT_FILTER,
         DT_CONFIG, DT_DEPAUDIT, DT_AUDIT};
@@ -242,6 +239,35 @@ final class ElfCheck {
     private static final long PAGE = 4096;
 
     private ElfCheck() {}
+
+    /**
+     * Where the value of a single-valued dynamic entry is kept: tags below 38 at their own number, the GNU and
+     * version tags after them; -1 for the entries the check does not read. Of each, as for the loader, the last
+     * one counts.
+     */
+    private static int slot(long tag) {
+        if (tag >= 0 && tag < 38) {
+            return (int) tag;
+        }
+        if (tag == DT_GNU_HASH) {
+            return 38;
+        } else if (tag == DT_TLSDESC_PLT) {
+            return 39;
+        } else if (tag == DT_TLSDESC_GOT) {
+            return 40;
+        } else if (tag == DT_VERSYM) {
+            return 41;
+        } else if (tag == DT_RELACOUNT) {
+            return 42;
+        } else if (tag == DT_FLAGS_1) {
+            return 43;
+        } else if (tag == DT_VERDEF) {
+            return 44;
+        } else if (tag == DT_VERNEED) {
+            return 45;
+        }
+        return -1;
+    }
 
     /** Why {@code file} must not be handed to dlopen, or empty (tests and tools; the host uses {@link #inspect}). */
     static Optional<String> problem(byte[] file) {
@@ -292,10 +318,7 @@ final class ElfCheck {
         Window(Source source) throws IOException {
             this.source = source;
             this.size = source.size();
-            for (int i = 0; i < SLOTS; i++) {
-                buffers[i] = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
-                starts[i] = -1;
-            }
+            Arrays.fill(starts, -1);
         }
 
         long size() {
@@ -415,6 +438,9 @@ final class ElfCheck {
         }
 
         private void fill(int slot, long offset) throws IOException, Malformed {
+            if (buffers[slot] == null) {  // allocated as needed: a small file's tables fit one
+                buffers[slot] = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            }
             ByteBuffer b = buffers[slot];
             b.clear();
             b.limit((int) Math.min(SIZE, size - offset));
@@ -452,9 +478,9 @@ final class ElfCheck {
         private long dynamicSize;
         private boolean tls;
 
-        /** The dynamic segment's entries the check reads, by their index in {@link #KNOWN_TAGS}. */
-        private final long[] values = new long[KNOWN_TAGS.length];
-        private final boolean[] present = new boolean[KNOWN_TAGS.length];
+        /** The dynamic segment's entries the check reads, by their {@link #slot}. */
+        private final long[] values = new long[TAG_SLOTS];
+        private final boolean[] present = new boolean[TAG_SLOTS];
         private long dynamicOffset;
         private long dynamicEntries;
         private long strtab;
@@ -470,7 +496,7 @@ final class ElfCheck {
         private long relaCount;
         private long plt = -1;
         private long pltCount;
-        private final BitSet pltSlots = new BitSet();
+        private long lastPltSlot = -1;
         /**
          * Where the tables the loader reads lie in memory, [start, end) pairs: a relocation that wrote there would
          * change them after they were checked.
@@ -747,11 +773,10 @@ final class ElfCheck {
                 if (tag == DT_NEEDED && ++neededCount > MAX_NEEDED) {
                     throw new Malformed("it has more than " + MAX_NEEDED + " DT_NEEDED entries");
                 }
-                for (int k = 0; k < KNOWN_TAGS.length; k++) {
-                    if (KNOWN_TAGS[k] == tag) {
-                        values[k] = elf.u64(dynamicOffset + i * 16 + 8);
-                        present[k] = true;
-                    }
+                int k = slot(tag);
+                if (k >= 0) {
+                    values[k] = elf.u64(dynamicOffset + i * 16 + 8);
+                    present[k] = true;
                 }
             }
             if (!has(DT_STRTAB) || !has(DT_STRSZ) || !has(DT_SYMTAB)) {
@@ -793,21 +818,12 @@ final class ElfCheck {
             finiArray = array(DT_FINI_ARRAY, DT_FINI_ARRAYSZ, "DT_FINI_ARRAY");
         }
 
-        private int index(long tag) {
-            for (int k = 0; k < KNOWN_TAGS.length; k++) {
-                if (KNOWN_TAGS[k] == tag) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("not a known tag: " + tag);
-        }
-
         private boolean has(long tag) {
-            return present[index(tag)];
+            return present[slot(tag)];
         }
 
         private long value(long tag) {
-            return values[index(tag)];
+            return values[slot(tag)];
         }
 
         /** DT_INIT or DT_FINI: an address the loader calls, inside an executable segment. */
@@ -1019,9 +1035,9 @@ final class ElfCheck {
                                 + " lies outside its executable segments");
                     }
                 } else if (defined) {
-                    if (binding == 0 /* STB_LOCAL */ && type != 3 /* STT_SECTION */) {
-                        throw new Malformed("symbol " + i + " is a local definition, which the loader binds without"
-                                + " looking it up");
+                    if (binding == 0 /* STB_LOCAL */ && type != 3 /* STT_SECTION */ && type != STT_TLS) {
+                        throw new Malformed("symbol " + i + " is a local definition that is not a function, a"
+                                + " section or a thread-local: the loader binds it without looking it up");
                     }
                     notFunctions.put(elf.string(name, strtab + strsz), typeName(type));
                     if (type == STT_TLS && !tls) {
@@ -1206,7 +1222,8 @@ final class ElfCheck {
          */
         private void relocations() throws IOException, Malformed {
             if (plt >= 0) {
-                writable(value(DT_PLTGOT), 24, "DT_PLTGOT");  // the loader writes its first words, for lazy binding
+                writable(value(DT_PLTGOT), 24, "DT_PLTGOT");
+                table(value(DT_PLTGOT), 24);  // the loader writes these words for lazy binding, no relocation
             }
             if (has(DT_TLSDESC_GOT)) {
                 writable(value(DT_TLSDESC_GOT), 8, "DT_TLSDESC_GOT");
@@ -1246,11 +1263,12 @@ final class ElfCheck {
         /**
          * One x86-64 relocation, as the loader applies it, and as linkers write them: the place it writes, aligned
          * and inside a writable segment, not in a table the loader reads; a relative one names no symbol, the
-         * others one of the table; an IFUNC resolver lies inside the code; each PLT slot is written by one
-         * relocation of DT_JMPREL, to a function; into an init or fini array goes the address of code. The first
-         * DT_RELACOUNT ones the loader applies as relative without reading their type: they must be relative.
-         * Types no linker writes into an x86-64 library are refused; those the loader does not know, it refuses
-         * itself.
+         * others one of the table; an IFUNC resolver lies inside the code; the PLT slots after DT_PLTGOT's three
+         * words hold the address of code (lazy binding jumps there) and are written by the relocations of
+         * DT_JMPREL, one each, in order, to a function; into an init or fini array goes the address of code. The
+         * first DT_RELACOUNT ones the loader applies as relative without reading their type: they must be
+         * relative. Types no linker writes into an x86-64 library are refused; those the loader does not know, it
+         * refuses itself.
          */
         private void relocation(long at, boolean counted, boolean inPlt) throws IOException, Malformed {
             long offset = elf.u64(at);
@@ -1291,11 +1309,16 @@ final class ElfCheck {
                         throw new Malformed("a PLT relocation does not name a function, or lies outside DT_JMPREL");
                     }
                     long slot = offset - value(DT_PLTGOT) - 24;
-                    if (slot < 0 || slot % 8 != 0 || slot / 8 >= pltCount || pltSlots.get((int) (slot / 8))) {
-                        throw new Malformed("a PLT relocation writes at " + hex(offset) + ", not a slot of its own"
-                                + " after DT_PLTGOT");
+                    if (slot <= lastPltSlot || slot % 8 != 0 || slot / 8 >= pltCount) {
+                        throw new Malformed("a PLT relocation writes at " + hex(offset) + ", not the next slot of"
+                                + " its own after DT_PLTGOT");
                     }
-                    pltSlots.set((int) (slot / 8));
+                    lastPltSlot = slot;
+                    writable(offset, 8, "a PLT relocation");
+                    if (!isCode(elf.u64(fileOffset(offset, 8, "a PLT slot")))) {
+                        throw new Malformed("the PLT slot at " + hex(offset) + " does not hold the address of code,"
+                                + " where a lazily bound call jumps to first");
+                    }
                     writes(offset, 8, false, 0);
                     return;
                 }
@@ -1344,16 +1367,18 @@ final class ElfCheck {
         }
 
         /**
-         * A relocation that writes {@code length} bytes at {@code vaddr}: aligned, inside a writable segment, and
-         * not in a table the loader reads. Into an init or fini array, it must set a whole entry to code: it is
-         * {@code known} to set the address {@code value}, which lies in an executable segment.
+         * A relocation that writes {@code length} bytes at {@code vaddr}: inside a writable segment (aligned), or
+         * into the code with DT_TEXTREL, and not in a table the loader reads. Into an init or fini array, it must
+         * set a whole entry to code: it is {@code known} to set the address {@code value}, which lies in an
+         * executable segment.
          */
         private void writes(long vaddr, long length, boolean known, long value) throws Malformed {
-            if (vaddr % Math.min(length, 8) != 0) {
+            writable(vaddr, length, "a relocation");
+            int load = loadHolding(vaddr, length);
+            if ((loadFlags[load] & PF_W) != 0 && vaddr % Math.min(length, 8) != 0) {  // code's need not be
                 throw new Malformed("a relocation writes at " + hex(vaddr) + ", not aligned to its " + length
                         + " bytes");
             }
-            writable(vaddr, length, "a relocation");
             for (Array array : new Array[] {initArray, finiArray}) {
                 if (array != null && array.overlaps(vaddr, length)) {
                     array.relocated(vaddr, length, known && isCode(value));

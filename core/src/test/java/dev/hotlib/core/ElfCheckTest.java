@@ -325,6 +325,55 @@ class ElfCheckTest {
         return Files.readAllBytes(library);
     }
 
+    /**
+     * What linkers write is accepted, however it is linked: the checks are no stricter than the loader needs.
+     * The library has thread-locals of three models, a constructor and a destructor, an IFUNC (target_clones),
+     * exported data and an import; one more has a text relocation. A linker this machine lacks is left out,
+     * saying so.
+     */
+    @Test
+    void whatLinkersWriteIsAccepted(@TempDir Path dir) throws Exception {
+        String source = """
+                #include <stdio.h>
+                __thread int general = 3;
+                static __thread int initial __attribute__((tls_model("initial-exec")));
+                static __thread int local __attribute__((tls_model("local-dynamic")));
+                int data_export = 42;
+                int (*pointer)(void);
+                static int helper(void) { return 7; }
+                __attribute__((constructor)) static void made(void) { pointer = helper; }
+                __attribute__((destructor)) static void gone(void) { pointer = 0; }
+                __attribute__((target_clones("default", "avx2"))) int cloned(int x) { return x * 2; }
+                int foo(void) { initial++; local++; return general + pointer() + cloned(1) + puts(""); }
+                """;
+        List<List<String>> links = List.of(List.of(), List.of("-Wl,-z,pack-relative-relocs"),
+                List.of("-Wl,--hash-style=sysv"), List.of("-Wl,--hash-style=both"), List.of("-Wl,-z,norelro"),
+                List.of("-Wl,-z,now"), List.of("-fno-plt"), List.of("-Wl,-z,noseparate-code"),
+                List.of("-Wl,-z,max-page-size=0x200000"), List.of("-O0", "-g"), List.of("-fuse-ld=gold"));
+        int checked = 0;
+        for (List<String> flags : links) {
+            byte[] library;
+            try {
+                library = compile(dir, "linked" + checked, source, flags.toArray(String[]::new));
+            } catch (AssertionError e) {
+                System.out.println("ElfCheckTest: this machine cannot link with " + flags + ": left out");
+                continue;
+            }
+            checked++;
+            Report report = inspect(library);
+            assertEquals(Optional.empty(), report.refusal(), flags.toString());
+            assertEquals("STT_OBJECT", report.notFunctions().get("data_export"), flags.toString());
+            assertEquals(Optional.empty(), inspect(stripped(library)).refusal(), flags + ", stripped");
+        }
+        assertTrue(checked >= links.size() - 1, "linked " + checked + " of " + links.size());
+        String textrel = """
+                int target(void) { return 5; }
+                __asm__(".text\\n.globl moved\\n.type moved,@function\\nmoved: movabs $target, %rax\\n jmp *%rax\\n");
+                """;
+        Report report = inspect(compile(dir, "textrel", textrel, "-Wl,-z,notext"));
+        assertEquals(Optional.empty(), report.refusal(), "an unaligned R_X86_64_64 in the code, with DT_TEXTREL");
+    }
+
     // An initial-exec thread-local takes static TLS at each load, which glibc never gives back.
     @Test
     void anInitialExecThreadLocalIsWarnedOfWithTheFix(@TempDir Path dir) throws Exception {

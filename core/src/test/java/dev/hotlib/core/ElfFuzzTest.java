@@ -36,9 +36,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * libraries (build/lib/libhotlib_c.so and libhotlib_rust.so), and of copies of them with their section headers
  * stripped as sstrip does, change what the loader reads: the ELF header, the program headers, the dynamic
  * segment and the tables it points to (symbols, names, hash tables, versions, relocations, init and fini
- * arrays). Each mutant ElfCheck accepts is loaded with dlopen(RTLD_NOW) and unloaded in a child process of a
- * small C program (src/test/native/dlopen_batch.c, compiled into target/), a batch at a time; a child that dies
- * of a signal, or of ld.so's fatal assertion (exit 127), fails the test.
+ * arrays). Each mutant ElfCheck accepts is loaded with dlopen and unloaded in a child process of a small C
+ * program (src/test/native/dlopen_batch.c, compiled into target/), a batch at a time: with RTLD_LAZY, as the JVM
+ * loads a library, then with RTLD_NOW. A child that dies of a signal, or of ld.so's fatal assertion (exit 127),
+ * fails the test, unless the mutant changed only what the library's own code runs or reads (see
+ * {@link Mutant#codeOnly}): such deaths are counted and printed, for no check before loading can judge code.
  *
  * <p>Each run takes a new random seed, printed, which {@code -Dhotlib.fuzzSeed=N} replays;
  * {@code -Dhotlib.fuzzInputs=N} sets the number of inputs per library (3000 by default; the long run is
@@ -278,6 +280,15 @@ class ElfFuzzTest {
             {16, 1}, {17, 1}};
         private static final int[][] VERNEED = {{0, 2}, {2, 2}, {4, 4}, {8, 4}, {12, 4}};
         private static final int[][] VERAUX = {{0, 4}, {4, 2}, {6, 2}, {8, 4}, {12, 4}};
+        /** Dynamic tags the loader reads, to add. */
+        private static final List<Long> ADDED_TAGS = List.of(1L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L,
+                15L, 16L, 17L, 18L, 19L, 20L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L, 32L, 33L, 35L, 36L, 37L,
+                0x6ffffef5L, 0x6ffffef6L, 0x6ffffef7L, 0x6ffffefaL, 0x6ffffefbL, 0x6ffffefcL, 0x6ffffff0L,
+                0x6ffffff9L, 0x6ffffffaL, 0x6ffffffbL, 0x6ffffffcL, 0x6ffffffdL, 0x6ffffffeL, 0x6fffffffL,
+                0x7ffffffdL, 0x7fffffffL);
+        /** Segment types the loader reads, to give a program header. */
+        private static final List<Long> ADDED_SEGMENTS = List.of(1L, 2L, 3L, 4L, 6L, 7L, 0x6474e550L, 0x6474e551L,
+                0x6474e552L, 0x6474e553L);
         /** DT_INIT, DT_FINI, DT_INIT_ARRAY, DT_FINI_ARRAY and their sizes: which code the loader calls. */
         private static final List<Long> CODE_TAGS = List.of(12L, 13L, 25L, 26L, 27L, 28L);
         /** DT_PLTRELSZ, DT_RELASZ, DT_RELRSZ and DT_RELACOUNT. */
@@ -383,6 +394,14 @@ class ElfFuzzTest {
             List<String> changes = new ArrayList<>();
             boolean codeOnly = false;
             for (int k = 0; k < mutations; k++) {
+                if (random.nextInt(10) == 0) {  // an entry the original does not have
+                    Boolean code = added(file, b, changes, k == 0);
+                    if (code != null && code) {
+                        mutations = 1;
+                        codeOnly = true;
+                    }
+                    continue;
+                }
                 if (random.nextInt(5) == 0) {  // bytes anywhere in the parts, across fields and entries
                     Boolean code = raw(file, b, changes, k == 0);
                     if (code != null && code) {
@@ -435,6 +454,50 @@ class ElfFuzzTest {
                 changes.add("cut to " + length + " bytes");
             }
             return new Mutant(name + "-" + n, file, String.join(", ", changes), codeOnly);
+        }
+
+        /**
+         * Adds a dynamic entry before DT_NULL, or gives a program header that is neither PT_LOAD nor PT_DYNAMIC
+         * a type the loader reads and fields of this file's values; whether that changed only what the code runs
+         * (a DT_INIT, DT_FINI or init or fini array added), or null when it changed nothing.
+         */
+        private Boolean added(byte[] file, ByteBuffer b, List<String> changes, boolean first) {
+            if (random.nextBoolean()) {
+                Part dynamic = parts.stream().filter(p -> p.name().equals("dynamic")).findFirst().orElse(null);
+                if (dynamic == null) {
+                    return null;
+                }
+                int end = 0;
+                while (end < dynamic.count() && b.getLong(dynamic.start() + end * 16) != 0) {
+                    end++;
+                }
+                long tag = ADDED_TAGS.get(random.nextInt(ADDED_TAGS.size()));
+                if (end + 1 >= dynamic.count() || (CODE_TAGS.contains(tag) && !first)) {
+                    return null;
+                }
+                long value = values.get(random.nextInt(values.size()));
+                b.putLong(dynamic.start() + end * 16, tag);
+                b.putLong(dynamic.start() + end * 16 + 8, value);
+                b.putLong(dynamic.start() + end * 16 + 16, 0);
+                b.putLong(dynamic.start() + end * 16 + 24, 0);
+                changes.add("dynamic entry 0x" + Long.toHexString(tag) + " = 0x" + Long.toHexString(value)
+                        + " added");
+                return CODE_TAGS.contains(tag);
+            }
+            Part headers = parts.get(1);
+            int entry = random.nextInt(headers.count());
+            int at = headers.start() + entry * headers.size();
+            if (b.getInt(at) == 1 || b.getInt(at) == 2) {
+                return null;
+            }
+            long type = ADDED_SEGMENTS.get(random.nextInt(ADDED_SEGMENTS.size()));
+            b.putInt(at, (int) type);
+            b.putInt(at + 4, random.nextInt(8));
+            for (int field = 8; field <= 48; field += 8) {
+                b.putLong(at + field, values.get(random.nextInt(values.size())));
+            }
+            changes.add("program header " + entry + " made of type 0x" + Long.toHexString(type));
+            return false;
         }
 
         /**
