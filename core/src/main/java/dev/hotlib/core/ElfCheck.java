@@ -36,13 +36,14 @@ import java.util.Optional;
  *       DT_FINI and DT_PLTGOT. Every name (DT_NEEDED, DT_SONAME, DT_RUNPATH, a symbol's, a version's) lies inside
  *       the string table. Each relocation writes inside a writable segment, aligned (or into the code, with
  *       DT_TEXTREL), outside the tables the loader reads, and names a symbol of the table; each PLT slot holds
- *       code and is written once, in order; each code address the loader calls (DT_INIT, DT_FINI, each init and
- *       fini array entry, relocated once, an IFUNC resolver) lies inside an executable segment, and so does each
- *       function symbol; an import is global or weak and visible, as the loader would otherwise take it for the
- *       library's own, at address 0; the entries the loader asserts on (DT_RELAENT, DT_PLTREL, the GNU hash's
- *       bloom size, the symbol versions and the files of needed versions) are what it asserts. Relocation types
- *       are read as x86-64's, the machine this project runs on, and those no linker writes into an x86-64
- *       library are refused; for another machine, only where relocations lie is checked.
+ *       code, is written once, in order, and lies outside PT_GNU_RELRO when functions are bound lazily; each
+ *       code address the loader calls (DT_INIT, DT_FINI, each init and fini array entry, relocated once, an IFUNC
+ *       resolver) lies inside an executable segment, and so does each function symbol; an import is global or
+ *       weak and visible, as the loader would otherwise take it for the library's own, at address 0; the entries
+ *       the loader asserts on (DT_RELAENT, DT_PLTREL, the GNU hash's bloom size, the symbol versions and the
+ *       files of needed versions) are what it asserts. Relocation types are read as x86-64's, the machine this
+ *       project runs on, and those no linker writes into an x86-64 library are refused; for another machine,
+ *       only where relocations lie is checked.
  *   <li>What it exports that is not a function ({@code int32_t step = 5;}): every lookup finds it, and calling
  *       it jumps into data (SIGSEGV); {@link LibraryFile#checkFunction} refuses such a name when a binding
  *       looks it up.
@@ -194,7 +195,10 @@ final class ElfCheck {
     /** The entries whose value is a name's offset in the string table. */
     private static final long[] NAME_TAGS = {DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_AUXILIARY, DT_FILTER,
         DT_CONFIG, DT_DEPAUDIT, DT_AUDIT};
+    private static final long DT_BIND_NOW = 24;
     private static final long DF_TEXTREL = 0x4;
+    private static final long DF_BIND_NOW = 0x8;
+    private static final long DF_1_NOW = 0x1;
     private static final long DF_STATIC_TLS = 0x10;
     private static final long DF_1_NODELETE = 0x8;
 
@@ -477,6 +481,9 @@ final class ElfCheck {
         private long dynamicVaddr = -1;
         private long dynamicSize;
         private boolean tls;
+        /** The pages PT_GNU_RELRO makes read-only once the library is relocated, [start, end). */
+        private long relroStart = Long.MAX_VALUE;
+        private long relroEnd;
 
         /** The dynamic segment's entries the check reads, by their {@link #slot}. */
         private final long[] values = new long[TAG_SLOTS];
@@ -589,6 +596,11 @@ final class ElfCheck {
             if (loads == 0) {
                 throw new Malformed("it has no PT_LOAD segment");
             }
+            for (int i = 0; i < loads; i++) {  // the loader reads the program headers where they are mapped
+                if (phoff >= loadOffset[i] && phoff - loadOffset[i] + (long) phnum * PHDR_SIZE <= loadFilesz[i]) {
+                    table(loadVaddr[i] + phoff - loadOffset[i], (long) phnum * PHDR_SIZE);
+                }
+            }
             int tlsSegments = 0;
             for (int i = 0; i < phnum; i++) {
                 long at = phoff + (long) i * PHDR_SIZE;
@@ -625,6 +637,10 @@ final class ElfCheck {
                     if (load < 0 || (loadFlags[load] & PF_W) == 0) {
                         throw new Malformed("its PT_GNU_RELRO segment at " + hex(vaddr) + " lies outside its"
                                 + " writable segments (the loader makes it read-only once relocated)");
+                    }
+                    if (((vaddr + memsz) & -PAGE) > (vaddr & -PAGE)) {  // whole pages only
+                        relroStart = Math.min(relroStart, vaddr & -PAGE);
+                        relroEnd = Math.max(relroEnd, (vaddr + memsz) & -PAGE);
                     }
                 } else if (kind == PT_PHDR) {
                     if (fileOffset(vaddr, (long) phnum * PHDR_SIZE, "its PT_PHDR segment") != phoff) {
@@ -1315,6 +1331,10 @@ final class ElfCheck {
                     }
                     lastPltSlot = slot;
                     writable(offset, 8, "a PLT relocation");
+                    if (!bindNow() && offset >= relroStart && offset < relroEnd) {
+                        throw new Malformed("the PLT slot at " + hex(offset) + " lies in PT_GNU_RELRO, which the"
+                                + " loader makes read-only before a lazily bound call writes the slot");
+                    }
                     if (!isCode(elf.u64(fileOffset(offset, 8, "a PLT slot")))) {
                         throw new Malformed("the PLT slot at " + hex(offset) + " does not hold the address of code,"
                                 + " where a lazily bound call jumps to first");
@@ -1456,6 +1476,12 @@ final class ElfCheck {
                 }
             }
             searchPath.addAll(runpath.isEmpty() ? rpath : runpath);  // glibc ignores RPATH when RUNPATH is set
+        }
+
+        /** Whether the loader binds every function as it loads the library, however dlopen is asked to. */
+        private boolean bindNow() {
+            return has(DT_BIND_NOW) || (has(DT_FLAGS) && (value(DT_FLAGS) & DF_BIND_NOW) != 0)
+                    || (has(DT_FLAGS_1) && (value(DT_FLAGS_1) & DF_1_NOW) != 0);
         }
 
         /** The warnings DT_FLAGS and DT_FLAGS_1 call for. */

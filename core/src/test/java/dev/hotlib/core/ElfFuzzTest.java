@@ -147,9 +147,11 @@ class ElfFuzzTest {
 
     /**
      * A mutant: {@code changes} says what was changed; {@code codeOnly} when that was only what the library's
-     * own code runs or reads (a code address the loader calls, a relocation's addend or symbol, a symbol's name
-     * or value, its data), which no check before loading can judge: a constructor moved to another place in the
-     * code, or an import bound to another function, is a library with other code.
+     * own code runs or reads (which code the loader calls, fewer relocations, a relocation's addend or symbol, a
+     * symbol's name or value, which function an import binds to, its data), which no check before loading can
+     * judge: a constructor moved to another place in the code, or an import bound to another function, is a
+     * library with other code. ElfCheck still checks such a mutant in full: the loader's own reads stay inside
+     * what it checked, so such a death is that code's, or what it called.
      */
     record Mutant(String name, byte[] bytes, String changes, boolean codeOnly) {}
 
