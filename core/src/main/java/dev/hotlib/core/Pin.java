@@ -25,12 +25,15 @@ import java.lang.ref.WeakReference;
  */
 public final class Pin<B> implements AutoCloseable {
     private final Readers.Reader<B> reader;
-    private final Readers.LoadedVersion<B> loaded;
+    private Readers.LoadedVersion<B> loaded;  // its thread's: set once, when the pin is taken
     private boolean released;
 
-    Pin(Readers.Reader<B> reader, Readers.LoadedVersion<B> loaded) {
+    Pin(Readers.Reader<B> reader) {
         this.reader = reader;
-        this.loaded = loaded;
+    }
+
+    void hold(Readers.LoadedVersion<B> version) {
+        this.loaded = version;
     }
 
     /** The binding of the version this pin holds: valid until the pin is released. */

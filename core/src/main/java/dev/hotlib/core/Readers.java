@@ -1,5 +1,7 @@
 package dev.hotlib.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * writes the version it takes into its thread's record, then reads the current version again; the host swaps
  * in a new version, then reads every record. Both are volatile accesses, so one of them sees the other: either
  * the pin sees the new version and takes it, or the host sees the pin on the old one and keeps it loaded.
- * Nothing is registered per pin, so a pin costs no atomic read-modify-write and no garbage-collector hook.
+ * Nothing is registered per pin: a pin costs one volatile store and no atomic read-modify-write, and its release
+ * a plain store.
  */
 final class Readers<B> {
 
@@ -62,20 +65,38 @@ final class Readers<B> {
 
     /** One thread's record: the version it holds, how deeply, and its outermost pin, weakly. */
     static final class Reader<B> {
+        private static final VarHandle HOLDING;
+
+        static {
+            try {
+                HOLDING = MethodHandles.lookup().findVarHandle(Reader.class, "holding", LoadedVersion.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final WeakReference<Thread> thread;
         volatile LoadedVersion<B> holding;  // written by its thread, read by the host
-        int depth;                   // its thread's only
-        volatile WeakReference<Pin<B>> outer; // its thread writes it; cleared once the outermost pin was dropped unreleased
-        volatile boolean toldLeaked; // the host told of its dropped pin
+        int depth;                          // its thread's only
+        /**
+         * The outermost pin, weakly: cleared once it was dropped unreleased. Its thread writes it before the
+         * volatile write of {@link #holding}, which publishes it to a host that reads {@code holding} first.
+         */
+        WeakReference<Pin<B>> outer;
+        volatile boolean toldLeaked;        // the host told of its dropped pin
 
         Reader(Thread thread) {
             this.thread = new WeakReference<>(thread);
         }
 
+        /**
+         * Releases one pin; the outermost clears the record with a release store, no fence: a host that still
+         * reads the old version there keeps it one poll longer, and never unloads early.
+         */
         void release() {
             if (--depth == 0) {
+                HOLDING.setRelease(this, (LoadedVersion<B>) null);
                 outer = null;
-                holding = null;
             }
         }
     }
@@ -104,23 +125,29 @@ final class Readers<B> {
         if (reader.depth > 0) {
             if (reader.outer.get() != null) {
                 reader.depth++;  // nested: the same version
-                return new Pin<>(reader, reader.holding);
+                Pin<B> nested = new Pin<>(reader);
+                nested.hold(reader.holding);
+                return nested;
             }
             reader.depth = 0;  // its outermost pin was dropped unreleased: this thread is past every call of it
         }
+        Pin<B> pin = new Pin<>(reader);
+        reader.outer = pin.weakly();  // published by the volatile write below
         LoadedVersion<B> now;
         do {
             now = current;
             if (now == null) {
                 reader.holding = null;
+                reader.outer = null;
                 return null;
             }
             reader.holding = now;
         } while (current != now);
         reader.depth = 1;
-        reader.toldLeaked = false;
-        Pin<B> pin = new Pin<>(reader, now);
-        reader.outer = pin.weakly();
+        if (reader.toldLeaked) {
+            reader.toldLeaked = false;
+        }
+        pin.hold(now);
         return pin;
     }
 
