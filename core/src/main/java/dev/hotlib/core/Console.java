@@ -124,13 +124,13 @@ public final class Console implements Hooks {
     public void pinnedTooLong(Version old, int pins, Instant since) {
         out.println("warning: version " + old.number() + " is still pinned by " + pins
                 + (pins == 1 ? " thread" : " threads") + " since " + CLOCK.format(since) + ", when it was replaced:"
-                + " it stays mapped until " + (pins == 1 ? "that thread releases its pin" : "they release their pins"));
+                + " it stays mapped until " + (pins == 1 ? "that thread closes its pin" : "they close their pins"));
     }
 
     @Override
     public void pinsLeaked(Version version, int pins) {
         out.println("warning: " + pins + (pins == 1 ? " pin" : " pins") + " on version " + version.number()
-                + (pins == 1 ? " was" : " were") + " dropped without being released; each is released when its"
+                + (pins == 1 ? " was" : " were") + " dropped without being closed; each is let go when its"
                 + " thread ends or takes its next pin");
     }
 

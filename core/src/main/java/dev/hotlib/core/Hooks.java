@@ -20,7 +20,7 @@ public interface Hooks {
 
     /**
      * The new version now answers every new pin. The old one, if any, was unloaded at once if no pin held it,
-     * else is unloaded when its last pin is released ({@link #unloaded}). {@code took} says where the time went.
+     * else is unloaded when its last pin is closed ({@link #unloaded}). {@code took} says where the time went.
      */
     default void afterSwap(Optional<Version> old, Version current, SwapTimes took) {}
 
@@ -57,7 +57,7 @@ public interface Hooks {
     /** Closing a state the host was handed ({@link Host#own}) threw; the close goes on. */
     default void stateCloseFailed(AutoCloseable state, Throwable failure) {}
 
-    /** Pins on {@code version} were dropped without being released; the host releases each once its thread ends or
+    /** Pins on {@code version} were dropped without being closed; the host lets go of each once its thread ends or
      * takes its next pin. */
     default void pinsLeaked(Version version, int pins) {}
 }

@@ -26,7 +26,7 @@ import java.util.Optional;
  * the old one kept) if it fails to load, lacks a function its binding requires, fails the binding's probe or
  * throws. Callers {@link #pin} the current version for a span of calls; a swap only changes which version the
  * next pin gets, and an old version is unloaded once no pin holds it, by {@link #reloadIfChanged} (at once if
- * none holds it, else at its first poll after the last release).
+ * none holds it, else at its first poll after its last pin is closed).
  *
  * <p>The state that survives reloads is the user's: {@link #own} hands it to the host, which closes it after
  * the last version, and never while a pin may still hand it to a version.
@@ -125,7 +125,7 @@ public final class Host<B> implements AutoCloseable {
 
     /**
      * Pins the current version: every call through the pin's binding reaches that version, which stays loaded
-     * until the pin is released. Safe from any thread; release it on the thread that took it.
+     * until the pin is closed. Safe from any thread; close it on the thread that took it.
      *
      * @throws IllegalStateException when no version is loaded (see {@link #loaded}), or the host is closed
      */
@@ -143,7 +143,7 @@ public final class Host<B> implements AutoCloseable {
     }
 
     /**
-     * Unloads the old versions whose last pin was released, reports those pinned too long, then polls the
+     * Unloads the old versions whose last pin was closed, reports those pinned too long, then polls the
      * watched file; if a new version has settled, loads it, swaps it in and unloads the old one. In release
      * mode, loads the file once and then never looks at it again.
      *
@@ -156,7 +156,7 @@ public final class Host<B> implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the host is closed");
         }
-        unloadReleased();
+        unloadUnpinned();
         if (settings.releaseMode() && readers.current() != null) {
             return false;
         }
@@ -255,7 +255,7 @@ public final class Host<B> implements AutoCloseable {
      * Unloads the old versions no pin holds any more, tells of dropped pins, and tells once per version of
      * those still pinned after the patience.
      */
-    private void unloadReleased() {
+    private void unloadUnpinned() {
         for (Map.Entry<LoadedVersion<B>, Integer> dropped : readers.sweep().entrySet()) {
             hooks.pinsLeaked(dropped.getKey().version, dropped.getValue());
         }
@@ -350,7 +350,7 @@ public final class Host<B> implements AutoCloseable {
             last.retiredAt = Instant.now();
             pinned.add(last);
         }
-        unloadReleased();
+        unloadUnpinned();
         for (LoadedVersion<B> still : pinned) {
             if (!still.toldPinned) {
                 still.toldPinned = true;

@@ -5,28 +5,28 @@ import java.lang.ref.WeakReference;
 /**
  * The current version, held for a span of calls the caller chooses: a tick, a frame, a request. While a pin
  * is held its version stays loaded, even when a newer one replaces it; the version is unloaded after its
- * last pin is released. This is the read side of RCU: a pin is one store to the calling thread's own reader
+ * last pin is closed. This is the read side of RCU: a pin is one store to the calling thread's own reader
  * record, and every call in between is a plain call into that version's binding.
  *
  * <pre>
  * try (Pin&lt;Game&gt; pin = host.pin()) {       // one version for the whole span
  *     Game hotlib = pin.binding();
  *     hotlib.step(state, dt);
- * }                                          // released: an old version may now be unloaded
+ * }                                          // closed: an old version may now be unloaded
  * </pre>
  *
- * <p>A pin belongs to the thread that took it, and is released there. After {@link #close}, {@link #binding}
+ * <p>A pin belongs to the thread that took it, and is closed there. After {@link #close}, {@link #binding}
  * throws {@link IllegalStateException}; a binding kept past its pin is like a pointer kept past a free: the
  * version it calls may be gone. A pin taken while the same thread holds one nests: it holds the same version.
- * A pin dropped without being released is caught: the host tells of it once the garbage collector has
- * collected it, and releases it when its thread ends or takes its next pin, never during a call.
+ * A pin dropped without being closed is caught: the host tells of it once the garbage collector has
+ * collected it, and lets go of it when its thread ends or takes its next pin, never during a call.
  *
  * @param <B> the binding's type
  */
 public final class Pin<B> implements AutoCloseable {
     private final Readers.Reader<B> reader;
     private Readers.LoadedVersion<B> loaded;  // its thread's: set once, when the pin is taken
-    private boolean released;
+    private boolean closed;
 
     Pin(Readers.Reader<B> reader) {
         this.reader = reader;
@@ -36,11 +36,11 @@ public final class Pin<B> implements AutoCloseable {
         this.loaded = version;
     }
 
-    /** The binding of the version this pin holds: valid until the pin is released. */
+    /** The binding of the version this pin holds: valid until the pin is closed. */
     public B binding() {
-        if (released) {
+        if (closed) {
             throw new IllegalStateException(
-                    "this pin on version " + loaded.version.number() + " was released: take a new one");
+                    "this pin on version " + loaded.version.number() + " was closed: take a new one");
         }
         return loaded.guest.binding();
     }
@@ -59,15 +59,15 @@ public final class Pin<B> implements AutoCloseable {
         return loaded.version;
     }
 
-    /** Releases the pin, on the thread that took it: its version may now be unloaded. Twice is harmless. */
+    /** Closes the pin, on the thread that took it: its version may now be unloaded. Twice is harmless. */
     @Override
     public void close() {
-        if (!released) {
+        if (!closed) {
             if (reader.thread.get() != Thread.currentThread()) {
-                throw new IllegalStateException("a pin is released on the thread that took it");
+                throw new IllegalStateException("a pin is closed on the thread that took it");
             }
-            released = true;
-            reader.release();
+            closed = true;
+            reader.unpin();
         }
     }
 

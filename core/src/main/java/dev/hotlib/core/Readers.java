@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * writes the version it takes into its thread's record, then reads the current version again; the host swaps
  * in a new version, then reads every record. Both are volatile accesses, so one of them sees the other: either
  * the pin sees the new version and takes it, or the host sees the pin on the old one and keeps it loaded.
- * Nothing is registered per pin: a pin costs one volatile store and no atomic read-modify-write, and its release
+ * Nothing is registered per pin: a pin costs one volatile store and no atomic read-modify-write, and closing it
  * a plain store.
  */
 final class Readers<B> {
@@ -79,7 +79,7 @@ final class Readers<B> {
         volatile LoadedVersion<B> holding;  // written by its thread, read by the host
         int depth;                          // its thread's only
         /**
-         * The outermost pin, weakly: cleared once it was dropped unreleased. Its thread writes it before the
+         * The outermost pin, weakly: cleared once it was dropped unclosed. Its thread writes it before the
          * volatile write of {@link #holding}, which publishes it to a host that reads {@code holding} first.
          */
         WeakReference<Pin<B>> outer;
@@ -90,10 +90,10 @@ final class Readers<B> {
         }
 
         /**
-         * Releases one pin; the outermost clears the record with a release store, no fence: a host that still
+         * Closes one pin; the outermost clears the record with a release store, no fence: a host that still
          * reads the old version there keeps it one poll longer, and never unloads early.
          */
-        void release() {
+        void unpin() {
             if (--depth == 0) {
                 HOLDING.setRelease(this, (LoadedVersion<B>) null);
                 outer = null;
@@ -129,7 +129,7 @@ final class Readers<B> {
                 nested.hold(reader.holding);
                 return nested;
             }
-            reader.depth = 0;  // its outermost pin was dropped unreleased: this thread is past every call of it
+            reader.depth = 0;  // its outermost pin was dropped unclosed: this thread is past every call of it
         }
         Pin<B> pin = new Pin<>(reader);
         reader.outer = pin.weakly();  // published by the volatile write below
@@ -152,9 +152,9 @@ final class Readers<B> {
     }
 
     /**
-     * Drops the records of ended threads, and counts the pins that were dropped unreleased, per version: those
+     * Drops the records of ended threads, and counts the pins that were dropped unclosed, per version: those
      * an ended thread still held, and, once each, an outermost pin the garbage collector has collected while
-     * its live thread still holds the version (released when that thread takes its next pin).
+     * its live thread still holds the version (let go when that thread takes its next pin).
      */
     Map<LoadedVersion<B>, Integer> sweep() {
         Map<LoadedVersion<B>, Integer> dropped = new HashMap<>();

@@ -86,12 +86,12 @@ class ConsoleTest {
                 "warning: version 1 could not be unloaded (dlclose() failed: bad handle); it may stay mapped, and the"
                         + " program goes on",
                 "warning: version 1 is still pinned by 1 thread since " + clock + ", when it was replaced: it stays"
-                        + " mapped until that thread releases its pin",
+                        + " mapped until that thread closes its pin",
                 "warning: version 1 is still pinned by 2 threads since " + clock + ", when it was replaced: it stays"
-                        + " mapped until they release their pins",
-                "warning: 1 pin on version 1 was dropped without being released; each is released when its thread"
+                        + " mapped until they close their pins",
+                "warning: 1 pin on version 1 was dropped without being closed; each is let go when its thread"
                         + " ends or takes its next pin",
-                "warning: 3 pins on version 1 were dropped without being released; each is released when its thread"
+                "warning: 3 pins on version 1 were dropped without being closed; each is let go when its thread"
                         + " ends or takes its next pin"), lines());
         assertEquals(List.of(), exits);
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Pins: a span of calls holds one version; an old version goes only after its last pin is released, and
+ * Pins: a span of calls holds one version; an old version goes only after its last pin is closed, and
  * never before, nor while a binding taken from a dropped pin may still be in a call.
  */
 public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S> {
@@ -46,7 +46,7 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
 
     @ParameterizedTest
     @EnumSource(Lang.class)
-    default void aReleasedPinThrowsIllegalStateException(Lang lang, @TempDir Path dir) throws Exception {
+    default void aClosedPinThrowsIllegalStateException(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         try (Host<B> host = host(options(watched), new RecordingHooks())) {
             renameIntoPlace(variant(lang, "v2"), watched);
@@ -56,7 +56,7 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
             pin.close();
             pin.close(); // twice is harmless
             IllegalStateException thrown = assertThrows(IllegalStateException.class, pin::binding);
-            assertEquals("this pin on version 1 was released: take a new one", thrown.getMessage());
+            assertEquals("this pin on version 1 was closed: take a new one", thrown.getMessage());
             assertThrows(IllegalStateException.class, () -> pin.defines("foo"));
             assertThrows(IllegalStateException.class, () -> demo(pin, state(host)).update());
             assertEquals(0, frame(state(host)), "the refused update() never ran");
@@ -65,11 +65,11 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
 
     /**
      * Another thread holds a pin on v1 while the loop reloads a hundred times: v1 answers that thread after every
-     * reload and stays mapped; once the pin is released, the next poll unloads it, and not before.
+     * reload and stays mapped; once the pin is closed, the next poll unloads it, and not before.
      */
     @ParameterizedTest
     @EnumSource(Lang.class)
-    default void aPinHeldAcrossAHundredReloadsKeepsItsVersionUntilReleased(Lang lang, @TempDir Path dir)
+    default void aPinHeldAcrossAHundredReloadsKeepsItsVersionUntilClosed(Lang lang, @TempDir Path dir)
             throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
@@ -106,9 +106,9 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
             assertFalse(hooks.unloaded.contains(1), "v1 was not unloaded while pinned");
             ask.put(-1);
             holder.get();
-            assertFalse(Natives.mappingsOf(v1).isEmpty(), "released, but the loop has not polled yet");
+            assertFalse(Natives.mappingsOf(v1).isEmpty(), "closed, but the loop has not polled yet");
             host.reloadIfChanged();
-            assertEquals(List.of(), Natives.mappingsOf(v1), "unmapped at the first poll after the release");
+            assertEquals(List.of(), Natives.mappingsOf(v1), "unmapped at the first poll after the close");
             assertTrue(hooks.unloaded.contains(1));
             assertEquals(List.of(), hooks.stillLoaded);
             assertEquals(List.of(), hooks.leaked);
@@ -116,17 +116,17 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
         }
     }
 
-    /** A pin whose thread ended without releasing it is told of and released at the next poll. */
+    /** A pin whose thread ended without closing it is told of and let go at the next poll. */
     @ParameterizedTest
     @EnumSource(Lang.class)
-    default void aPinWhoseThreadEndedUnreleasedIsToldAndReleased(Lang lang, @TempDir Path dir) throws Exception {
+    default void aPinWhoseThreadEndedUnclosedIsToldAndLetGo(Lang lang, @TempDir Path dir) throws Exception {
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
         try (Host<B> host = host(options(watched).withSettle(Duration.ZERO), hooks)) {
             renameIntoPlace(variant(lang, "v1"), watched);
             assertTrue(host.reloadIfChanged());
             Path v1 = host.version().orElseThrow().copy();
-            Thread forgetful = new Thread(() -> host.pin());  // takes a pin and ends without releasing it
+            Thread forgetful = new Thread(() -> host.pin());  // takes a pin and ends without closing it
             forgetful.start();
             forgetful.join();
             renameIntoPlace(variant(lang, "v2"), watched);
@@ -141,7 +141,7 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
     /**
      * A pin dropped while its binding is still in use ({@code host.pin().binding().foo()}, a call the garbage
      * collector may overtake): the host tells of it once collected, but keeps its version mapped while the
-     * thread lives, and releases it when that thread takes its next pin.
+     * thread lives, and lets go of it when that thread takes its next pin.
      */
     @ParameterizedTest
     @EnumSource(Lang.class)
@@ -203,7 +203,7 @@ public interface PinScenarios<B, S extends AutoCloseable> extends Scenarios<B, S
                     assertEquals(1, inner.version().number());
                     assertEquals(1, demo(inner, state(host)).foo());
                 }
-                assertEquals(1, demo(outer, state(host)).foo(), "the inner release kept the outer's version");
+                assertEquals(1, demo(outer, state(host)).foo(), "closing the inner one kept the outer's version");
             }
             host.reloadIfChanged();
             assertEquals(2, foo(host));

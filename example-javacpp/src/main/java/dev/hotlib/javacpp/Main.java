@@ -28,7 +28,7 @@ public final class Main {
                             hotlib.update(state);
                             return state;
                         });
-                    }                                                           //    release: an old version may go
+                    }                                                           //    closed: an old version may go
                 }
                 Thread.sleep(options.interval().toMillis());
             }
