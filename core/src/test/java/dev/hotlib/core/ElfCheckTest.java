@@ -189,6 +189,23 @@ class ElfCheckTest {
         assertEquals(List.of("$ORIGIN"), report.searchPath());
     }
 
+    // The loader ignores DT_RPATH when DT_RUNPATH is there.
+    @Test
+    void theSearchPathIsRunpathElseRpath(@TempDir Path dir) throws Exception {
+        byte[] rpath = compile(dir, "rpath", "int foo(void) { return 1; }\n",
+                "-Wl,--disable-new-dtags", "-Wl,-rpath,/opt/a:/opt/b");
+        assertEquals(List.of("/opt/a", "/opt/b"), inspect(rpath).searchPath());
+        ByteBuffer b = le(rpath);
+        int end = dynamicValue(rpath, 15 /* DT_RPATH */) - 8;
+        while (b.getLong(end) != 0) {
+            end += 16;
+        }
+        assertEquals(0, b.getLong(end + 16), "a spare entry after DT_NULL");
+        long soname = b.getLong(dynamicValue(rpath, 14 /* DT_SONAME */));
+        byte[] both = with(with(rpath, end, 8, 29 /* DT_RUNPATH */), end + 8, 8, soname);
+        assertEquals(List.of("librpath.so"), inspect(both).searchPath(), "DT_RUNPATH, naming the soname's string");
+    }
+
     @ParameterizedTest
     @EnumSource(Lang.class)
     void malformedHeadersAreRefusedWordForWord(Lang lang) throws Exception {
@@ -313,12 +330,16 @@ class ElfCheckTest {
         assertEquals(Optional.empty(), ElfCheck.problem(elf32), "32-bit: dlopen refuses it cleanly");
     }
 
-    /** {@code source}, compiled into a library in {@code dir} with {@code cc -shared -fPIC} and {@code flags}. */
+    /**
+     * {@code source}, compiled into a library in {@code dir} with {@code cc -shared -fPIC} and {@code flags}, with
+     * its name as soname.
+     */
     private static byte[] compile(Path dir, String name, String source, String... flags) throws IOException {
         Path c = dir.resolve(name + ".c");
         Files.writeString(c, source);
         Path library = dir.resolve("lib" + name + ".so");
-        List<String> command = new ArrayList<>(List.of("cc", "-shared", "-fPIC", "-O2", "-o", library.toString()));
+        List<String> command = new ArrayList<>(List.of("cc", "-shared", "-fPIC", "-O2", "-o", library.toString(),
+                "-Wl,-soname,lib" + name + ".so"));
         command.addAll(List.of(flags));
         command.add(c.toString());
         Natives.run(dir, command.toArray(String[]::new));
