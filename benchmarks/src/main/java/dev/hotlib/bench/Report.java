@@ -210,7 +210,7 @@ public final class Report {
 
             ```sh
             benchmarks/run              # quick: 2 forks, about 10 minutes on 2 cores
-            benchmarks/run --precise    # 5 forks and longer iterations: about 45 minutes
+            benchmarks/run --precise    # 5 forks and longer iterations: about 30 minutes
             ```
 
             [`benchmarks/README.md`](../benchmarks/README.md) says what each benchmark measures and how the verdicts \
