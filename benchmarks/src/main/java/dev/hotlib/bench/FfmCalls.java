@@ -12,6 +12,7 @@ import dev.hotlib.core.LoadException;
 import dev.hotlib.core.Pin;
 import dev.hotlib.ffm.FfmDemo;
 import dev.hotlib.ffm.FfmLibrary;
+import dev.hotlib.ffm.FfmLibrary.Function;
 import dev.hotlib.ffm.FfmState;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
@@ -19,7 +20,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,19 +82,15 @@ public class FfmCalls {
 
     /** The demo's binding with only foo(), bound with {@code critical(false)}: no thread-state transition. */
     public static final class CriticalDemo extends FfmLibrary.Binding {
-        private final MethodHandle foo;
+        private static final Function FOO = required("foo", of(JAVA_INT), Linker.Option.critical(false));
 
         private CriticalDemo(FfmLibrary library) throws LoadException {
             super(library);
-            foo = library.function("foo", of(JAVA_INT), Linker.Option.critical(false));
-            if (foo == null) {
-                throw LoadException.missing(List.of("foo"));
-            }
         }
 
         public int foo() {
             try {
-                return (int) foo.invokeExact();
+                return (int) FOO.handle().invokeExact(at(FOO));
             } catch (Throwable t) {
                 throw fail(t);
             }

@@ -19,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,22 +34,49 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * FFM's ways to call into one loaded version, ns per foo(), beside FfmCalls:
  * <ul>
- *   <li>{@code demo_}: FfmDemo's binding, a downcall handle per version in a final field, called with no pin:
- *       what a pinned call costs without the pin's check;
- *   <li>{@code byAddress_}: one static final handle for every version, the version's address passed as its
- *       first argument;
- *   <li>{@code site_}: {@link SiteDemo}, for release mode alone, where one version is loaded: the handle is the
+ *   <li>{@code demo_}: FfmDemo's call with no pin: one static final handle for every version, this version's
+ *       address of the function as its first argument, checked by {@code at()} (missing, or unloaded);
+ *       {@code byAddress_} the same handle and address without the check;
+ *   <li>{@code guarded_}: {@code FfmLibrary.function}'s handle, one per version in a final field, bound to the
+ *       address and guarded by a SwitchPoint that the unload invalidates before dlclose(): its target is pointed
+ *       at a refusal, and the call checks nothing;
+ *   <li>{@code site_}: {@link SiteDemo}, for release mode alone, where one version is loaded: that handle is the
  *       target of a process-wide {@link MutableCallSite} whose invoker is a static final, pointed at a refusal
- *       before dlclose(), so that the call needs no check; {@code siteRelease_} calls it through a release-mode
- *       host's pin, as {@code FfmCalls.release_foo} calls FfmDemo.
+ *       before dlclose(); {@code siteRelease_} calls it through a release-mode host's pin, as
+ *       {@code FfmCalls.release_foo} calls FfmDemo.
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FfmDesigns {
 
+    /** foo() as {@code FfmLibrary.function} binds it: a handle of this version, in a final field. */
+    public static final class GuardedDemo extends FfmLibrary.Binding {
+        private final MethodHandle foo;  // int32_t foo(void);
+
+        private GuardedDemo(FfmLibrary library) throws LoadException {
+            super(library);
+            foo = library.function("foo", of(JAVA_INT));
+            if (foo == null) {
+                throw LoadException.missing(List.of("foo"));
+            }
+        }
+
+        public int foo() {
+            try {
+                return (int) foo.invokeExact();
+            } catch (Throwable t) {
+                throw fail(t);
+            }
+        }
+
+        static Guest<GuardedDemo> load(LibraryFile file) throws LoadException {
+            return FfmLibrary.load(file, GuardedDemo::new);
+        }
+    }
+
     /**
-     * foo() bound by FfmLibrary as FfmDemo binds it, then made the target of one process-wide call site whose
+     * foo() bound by {@code FfmLibrary.function}, then made the target of one process-wide call site whose
      * invoker the JIT inlines as it inlines a static final handle. Before the version is dlclose()d the site is
      * pointed at a refusal (IllegalStateException), so a call made after the unload, through a binding kept
      * past its pin, throws rather than jumping into unmapped code. One version at a time: release mode.
@@ -60,10 +88,14 @@ public class FfmDesigns {
                 MethodHandles.throwException(int.class, IllegalStateException.class), 0,
                 new IllegalStateException("foo() was unloaded"));
 
-        private final MethodHandle foo = required("foo", of(JAVA_INT));  // int32_t foo(void);
+        private final MethodHandle foo;  // int32_t foo(void);
 
         private SiteDemo(FfmLibrary library) throws LoadException {
             super(library);
+            foo = library.function("foo", of(JAVA_INT));
+            if (foo == null) {
+                throw LoadException.missing(List.of("foo"));
+            }
         }
 
         public int foo() {
@@ -125,12 +157,14 @@ public class FfmDesigns {
     public static class Loaded {
         private static final MethodHandle BY_ADDRESS = Linker.nativeLinker().downcallHandle(of(JAVA_INT));
         Guest<FfmDemo> demo;
+        Guest<GuardedDemo> guarded;
         Guest<SiteDemo> site;
         MemorySegment address;
 
         @Setup(Level.Trial)
         public void load() throws Exception {
             demo = FfmDemo.load(LibraryFile.inspect(Libs.library("c")));
+            guarded = GuardedDemo.load(LibraryFile.inspect(Libs.library("c")));
             site = SiteDemo.load(LibraryFile.inspect(Libs.library("c")));
             SymbolLookup library = SymbolLookup.libraryLookup(Libs.library("c"), Arena.global());
             address = MemorySegment.ofAddress(library.find("foo").orElseThrow().address());
@@ -139,6 +173,7 @@ public class FfmDesigns {
         @TearDown(Level.Trial)
         public void unload() {
             demo.library().close();
+            guarded.library().close();
             site.library().close();
         }
     }
@@ -151,6 +186,11 @@ public class FfmDesigns {
     @Benchmark
     public int byAddress_foo(Loaded v, CpuShare cpu) throws Throwable {
         return (int) Loaded.BY_ADDRESS.invokeExact(v.address);
+    }
+
+    @Benchmark
+    public int guarded_foo(Loaded v, CpuShare cpu) {
+        return v.guarded.binding().foo();
     }
 
     @Benchmark

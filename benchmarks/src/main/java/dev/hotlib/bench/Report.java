@@ -317,6 +317,7 @@ public final class Report {
     private static Map<String, String> designs() {
         Map<String, String> designs = new LinkedHashMap<>();
         designs.put("FfmDesigns.demo_foo", "FfmDemo's call, no pin");
+        designs.put("FfmDesigns.guarded_foo", "a handle per version, SwitchPoint-guarded, no pin");
         designs.put("FfmDesigns.site_foo", "a call site pointed at a refusal before dlclose, no pin");
         designs.put("FfmDesigns.siteRelease_foo", "that call site in release mode, through its pin");
         designs.put("JnaDesigns.interfaceField_foo", "an interface proxy, no pin");
@@ -446,8 +447,9 @@ public final class Report {
             case "pinned_foo": return "`pin.binding().foo()`, pin held for a whole iteration";
             case "pinnedCritical_foo": return "the same over a binding with critical(false)";
             case "release_foo": return "release mode, through its pin held for a whole iteration";
-            case "demo_foo": return "FfmDemo's handle in a final field, no pin";
-            case "byAddress_foo": return "one static handle for every version, the address as an argument, no pin";
+            case "demo_foo": return "FfmDemo's call, no pin: a static handle, the version's address checked by at()";
+            case "byAddress_foo": return "the same handle and address without the check, no pin";
+            case "guarded_foo": return "a handle per version in a final field, SwitchPoint-guarded, no pin";
             case "site_foo": return "a MutableCallSite pointed at a refusal before dlclose, no check, no pin";
             case "siteRelease_foo": return "the same through a release-mode host's pin";
             case "interfaceField_foo": return "an interface proxy in a field, no pin";
