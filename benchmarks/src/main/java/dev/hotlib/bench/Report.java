@@ -299,9 +299,9 @@ public final class Report {
                 "FfmCalls.pinnedCritical_foo", "FfmCalls.critical_foo", "static foo(), critical(false)", Double.NaN));
         for (String lib : List.of("c", "rust")) {
             for (String b : BACKENDS) {
-                add(goals, () -> ratioGoal("whole swap, " + libName(lib) + " library", b, "Reload.swap " + b + " " + lib,
-                        "Reload.jvmCycle " + lib, "the same loader calls from the JVM", b.equals("JNR") ? Double.NaN
-                                : 1.5));
+                add(goals, () -> ratioGoal("whole swap, " + libName(lib) + " library", b,
+                        "Reload.swap " + b + " " + lib, "Reload.jvmCycle " + lib, "the same loader calls from the JVM",
+                        b.equals("JNR") ? Double.NaN : 1.5));
             }
         }
         for (String b : BACKENDS) {
@@ -528,8 +528,8 @@ public final class Report {
                             + " swap |\n|---|---|---|---|---|---|---|\n").append(rows)
                     .append("\nEach figure is the mean over the forks of each fork's median shot; p99 is JMH's over"
                             + " all shots. Load + bind is the demo binding's loader on a fresh copy (dlopen, every"
-                            + " symbol, abi_version()); unload its dlclose. Classes loaded per swap: JMH's class-loading"
-                            + " profiler (`-prof cl`), over the measured shots.\n\n");
+                            + " symbol, abi_version()); unload its dlclose. Classes loaded per swap: JMH's"
+                            + " class-loading profiler (`-prof cl`), over the measured shots.\n\n");
         }
     }
 
@@ -610,7 +610,8 @@ public final class Report {
         }
         JsonNode cp = nat.path("reload").path("bigCp").path("cp");
         md.append("| `cp` of the 200 MB library, µs | ").append(fmt(required(cp.path("median"), "native cp")))
-                .append(" | ").append(fmt(cp.path("p5").asDouble())).append(" | ").append(fmt(cp.path("p95").asDouble()))
+                .append(" | ").append(fmt(cp.path("p5").asDouble())).append(" | ")
+                .append(fmt(cp.path("p95").asDouble()))
                 .append(" |\n\nThe C harness runs in its own process: its calls are timed with the thread's CPU clock"
                         + " over batches of 2 million, its cycles with the monotonic clock, one after another. Its"
                         + " percentiles are defined as JMH's. It is a reference beside the goals, not one of their"
