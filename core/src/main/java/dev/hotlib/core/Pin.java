@@ -26,6 +26,7 @@ import java.lang.ref.WeakReference;
 public final class Pin<B> implements AutoCloseable {
     private final Readers.Reader<B> reader;
     private Readers.LoadedVersion<B> loaded;  // its thread's: set once, when the pin is taken
+    private B binding;                        // that version's binding, one load away
     private boolean closed;
 
     Pin(Readers.Reader<B> reader) {
@@ -34,6 +35,7 @@ public final class Pin<B> implements AutoCloseable {
 
     void hold(Readers.LoadedVersion<B> version) {
         this.loaded = version;
+        this.binding = version.guest.binding();
     }
 
     /** The binding of the version this pin holds: valid until the pin is closed. */
@@ -42,7 +44,7 @@ public final class Pin<B> implements AutoCloseable {
             throw new IllegalStateException(
                     "this pin on version " + loaded.version.number() + " was closed: take a new one");
         }
-        return loaded.guest.binding();
+        return binding;
     }
 
     /**

@@ -47,7 +47,7 @@ public final class FfmLibrary implements Library {
     private final LibraryFile file;
     private final MemorySegment handle;  // void *, from dlopen()
     private final SwitchPoint mapped = new SwitchPoint();  // valid while this version is mapped
-    private volatile boolean unloaded;  // read by each call of a binding: a binding kept past its pin throws
+    private final List<MemorySegment[]> bound = new ArrayList<>();  // its bindings' addresses, cleared at close
     private boolean closed;
 
     private FfmLibrary(LibraryFile file, MemorySegment handle) {
@@ -141,7 +141,9 @@ public final class FfmLibrary implements Library {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            unloaded = true;
+            for (MemorySegment[] addresses : bound) {
+                java.util.Arrays.fill(addresses, null);  // a binding kept past its pin throws from now on
+            }
             SwitchPoint.invalidateAll(new SwitchPoint[] {mapped});  // every handle of this version throws from now
             if (call(() -> (int) DLCLOSE.invokeExact(handle)) != 0) {
                 throw new IllegalStateException("dlclose() failed: " + dlerror(file.path()));
@@ -244,6 +246,9 @@ public final class FfmLibrary implements Library {
         protected Binding(FfmLibrary library) throws LoadException {
             this.library = library;
             this.addresses = new MemorySegment[FUNCTIONS.get()];
+            synchronized (library) {
+                library.bound.add(addresses);
+            }
             for (java.lang.reflect.Field field : getClass().getDeclaredFields()) {
                 if (field.getType() == Function.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
                     Function function;
@@ -276,15 +281,24 @@ public final class FfmLibrary implements Library {
 
         /**
          * This version's address of {@code function}, to call it now; throws IllegalStateException when this
-         * version lacks it, or was unloaded (a binding kept past its pin), instead of jumping into unmapped code.
+         * version lacks it, or was unloaded (a binding kept past its pin: {@link #close} clears the addresses
+         * before dlclose()), instead of jumping into unmapped code.
          */
         protected final MemorySegment at(Function function) {
             MemorySegment address = addresses[function.index()];
-            if (address == null || library.unloaded) {
-                throw new IllegalStateException(function.name() + "() " + (address == null ? "is not defined by "
-                        : "of ") + library.path().getFileName() + (address == null ? "" : " was unloaded"));
+            if (address == null) {
+                throw missing(function);
             }
             return address;
+        }
+
+        private IllegalStateException missing(Function function) {
+            boolean unloaded;
+            synchronized (library) {
+                unloaded = library.closed;
+            }
+            return new IllegalStateException(function.name() + "() " + (unloaded ? "of " : "is not defined by ")
+                    + library.path().getFileName() + (unloaded ? " was unloaded" : ""));
         }
 
         /** A C string, decoded as UTF-8 (copied: do it while the version is mapped), or null for NULL. */
