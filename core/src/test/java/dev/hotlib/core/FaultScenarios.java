@@ -498,7 +498,8 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
             Path big = dir.resolve("big.so");
             byte[] padded = java.util.Arrays.copyOf(Files.readAllBytes(variant(lang, "v2")), (int) room);
             Files.write(big, padded);  // a valid library followed by zeros, too big for what is left
-            assertRefusedBeforeDlopen(host, hooks, watched, big, "so it was not copied; free space there, or move the copies"
+            assertRefusedBeforeDlopen(host, hooks, watched, big,
+                    "so it was not copied; free space there, or move the copies"
                     + " with -Dhotlib.shadowDir=<folder>");
             try (java.util.stream.Stream<Path> left = Files.list(host.shadowDirectory().orElseThrow())) {
                 assertEquals(1, left.count(), "only v1's copy: nothing was written for the refused one");
@@ -572,7 +573,8 @@ public interface FaultScenarios<B, S extends AutoCloseable> extends Scenarios<B,
         Path watched = watchedIn(dir);
         RecordingHooks hooks = new RecordingHooks();
         try (Host<B> host = hostRunningV1(Lang.C, watched, options(watched), hooks)) {
-            assertRefusedBeforeDlopen(host, hooks, watched, guest, "it needs libdep.so, which the loader looks for in " + deps
+            assertRefusedBeforeDlopen(host, hooks, watched, guest,
+                    "it needs libdep.so, which the loader looks for in " + deps
                     + " (named in its RUNPATH or RPATH): other users can write the folder " + deps);
             assertRecovers(Lang.C, host, watched, 1);
         }
