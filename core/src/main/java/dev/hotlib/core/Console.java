@@ -53,7 +53,7 @@ public final class Console implements Hooks {
      * Prints one call of a tick: {@code name -> value} (a string in quotes), {@code name returned NULL} for
      * null, or {@code name is not defined} when the version does not export it, without calling it:
      * <pre>
-     * console.call("bar()", pin.defines("bar"), hotlib::bar);
+     * console.call("score()", pin.defines("score"), () -> hotlib.score(state));
      * </pre>
      */
     public void call(String name, boolean defined, java.util.function.Supplier<?> call) {
