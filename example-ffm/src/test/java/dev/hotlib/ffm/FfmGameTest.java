@@ -24,21 +24,7 @@ class FfmGameTest extends GameSuite<FfmGame, FfmGame.State> {
 
     @Override
     protected Game game(Pin<FfmGame> pin, FfmGame.State state) {
-        return new Game() {
-            @Override
-            public void step(double dt) {
-                pin.binding().step(state, dt);
-            }
-
-            @Override
-            public int score() {
-                return pin.binding().score(state);
-            }
-
-            @Override
-            public long steps() {
-                return state.steps();
-            }
-        };
+        FfmGame game = pin.binding();
+        return Game.of(dt -> game.step(state, dt), () -> game.score(state), state::steps);
     }
 }

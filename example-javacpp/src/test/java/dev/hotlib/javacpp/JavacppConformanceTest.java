@@ -4,8 +4,6 @@ import dev.hotlib.core.ConformanceSuite;
 import dev.hotlib.core.Demo;
 import dev.hotlib.core.Loader;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.Predicate;
 
 /** The whole conformance suite, against the C and the Rust library, with the JavaCPP binding of the demo. */
@@ -37,32 +35,8 @@ class JavacppConformanceTest extends ConformanceSuite<JavacppDemo, JavacppState>
 
     @Override
     public Demo demo(JavacppDemo binding, Predicate<String> defines, JavacppState state) {
-        return new Demo() {
-            @Override
-            public OptionalInt abiVersion() {
-                return defines.test("abi_version") ? OptionalInt.of(binding.abiVersion()) : OptionalInt.empty();
-            }
-
-            @Override
-            public int foo() {
-                return binding.foo();
-            }
-
-            @Override
-            public OptionalInt bar() {
-                return defines.test("bar") ? OptionalInt.of(binding.bar()) : OptionalInt.empty();
-            }
-
-            @Override
-            public Optional<String> greeting() {
-                return Optional.ofNullable(binding.greeting());
-            }
-
-            @Override
-            public void update() {
-                binding.update(state);
-            }
-        };
+        return Demo.of(defines, binding::abiVersion, binding::foo, binding::bar, binding::greeting,
+                () -> binding.update(state));
     }
 
     @Override

@@ -37,22 +37,8 @@ class JavacppGameTest extends GameSuite<JavacppGame, JavacppGame.State> {
 
     @Override
     protected Game game(Pin<JavacppGame> pin, JavacppGame.State state) {
-        return new Game() {
-            @Override
-            public void step(double dt) {
-                pin.binding().step(state, dt);
-            }
-
-            @Override
-            public int score() {
-                return pin.binding().score(state);
-            }
-
-            @Override
-            public long steps() {
-                return state.steps();
-            }
-        };
+        JavacppGame game = pin.binding();
+        return Game.of(dt -> game.step(state, dt), () -> game.score(state), state::steps);
     }
 
     /** A freed game_state is never handed to C, and a version's calls throw once it is unloaded. */

@@ -21,8 +21,6 @@ import dev.hotlib.core.RecordingHooks;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -61,32 +59,8 @@ class JnaConformanceTest extends ConformanceSuite<JnaDemo, JnaState> {
 
     @Override
     public Demo demo(JnaDemo binding, Predicate<String> defines, JnaState state) {
-        return new Demo() {
-            @Override
-            public OptionalInt abiVersion() {
-                return defines.test("abi_version") ? OptionalInt.of(binding.abiVersion()) : OptionalInt.empty();
-            }
-
-            @Override
-            public int foo() {
-                return binding.foo();
-            }
-
-            @Override
-            public OptionalInt bar() {
-                return defines.test("bar") ? OptionalInt.of(binding.bar()) : OptionalInt.empty();
-            }
-
-            @Override
-            public Optional<String> greeting() {
-                return defines.test("greeting") ? Optional.ofNullable(binding.greeting()) : Optional.empty();
-            }
-
-            @Override
-            public void update() {
-                binding.update(state);
-            }
-        };
+        return Demo.of(defines, binding::abiVersion, binding::foo, binding::bar, binding::greeting,
+                () -> binding.update(state));
     }
 
     @Override

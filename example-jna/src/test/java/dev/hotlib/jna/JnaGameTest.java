@@ -35,22 +35,7 @@ class JnaGameTest extends GameSuite<JnaGame, JnaGame.State> {
     @Override
     protected Game game(Pin<JnaGame> pin, JnaGame.State state) {
         JnaGame game = pin.binding();
-        return new Game() {
-            @Override
-            public void step(double dt) {
-                game.step(state, dt);
-            }
-
-            @Override
-            public int score() {
-                return game.score(state);
-            }
-
-            @Override
-            public long steps() {
-                return state.steps();
-            }
-        };
+        return Game.of(dt -> game.step(state, dt), () -> game.score(state), state::steps);
     }
 
     /** A closed game_state is refused before C gets its address (0 once freed); closing it twice is harmless. */

@@ -26,21 +26,6 @@ class JnrGameTest extends GameSuite<JnrGame, JnrGame.State> {
     @Override
     protected Game game(Pin<JnrGame> pin, JnrGame.State state) {
         JnrGame game = pin.binding();
-        return new Game() {
-            @Override
-            public void step(double dt) {
-                game.step(state, dt);
-            }
-
-            @Override
-            public int score() {
-                return game.score(state);
-            }
-
-            @Override
-            public long steps() {
-                return state.steps();
-            }
-        };
+        return Game.of(dt -> game.step(state, dt), () -> game.score(state), state::steps);
     }
 }
