@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Not {@code SymbolLookup.libraryLookup}: it opens the library lazily (RTLD_LAZY), so a function that is
  * declared but defined nowhere loads fine and kills the JVM at its first call, and its shared arena makes every
- * call pay for an acquire and a release. This calls dlopen() itself, through FFM, with RTLD_NOW, and wraps each
+ * call acquire and release the arena. This calls dlopen() itself, through FFM, with RTLD_NOW, and wraps each
  * function's address in the global scope: the host's pins, not an arena, keep a version mapped while it is called.
  * A binding of the library's functions extends {@link Binding}.
  */
@@ -71,19 +71,15 @@ public final class FfmLibrary implements Library {
     public static <B extends Binding> Guest<B> load(LibraryFile file, Binder<B> bind, Probe<B> probe)
             throws LoadException {
         FfmLibrary library = open(file);
-        try {
+        return Guest.bind(library, () -> {
             B binding = bind.bind(library);
             List<String> missing = ((Binding) binding).missing;
             if (!missing.isEmpty()) {
                 throw LoadException.missing(missing);
             }
-            Guest<B> guest = new Guest<>(library, binding);
-            probe.check(guest);
-            return guest;
-        } catch (LoadException | RuntimeException | Error e) {
-            library.close();
-            throw e;
-        }
+            probe.check(new Guest<>(library, binding));
+            return binding;
+        });
     }
 
     /** {@link #load(LibraryFile, Binder, Probe)} with no probe. */

@@ -120,17 +120,14 @@ public final class JavacppLibrary implements Library {
             throw new LoadException("it could not be loaded (" + dlerror(file.path()) + ")");
         }
         JavacppLibrary library = new JavacppLibrary(file, handle);
-        try {
+        return Guest.bind(library, () -> {
             B binding = binder.bind(library);
             if (!library.missing.isEmpty()) {
                 throw LoadException.missing(library.missing);
             }
             binding.check();
-            return new Guest<>(library, binding);
-        } catch (LoadException | RuntimeException | Error e) {
-            library.close();
-            throw e;
-        }
+            return binding;
+        });
     }
 
     @Override

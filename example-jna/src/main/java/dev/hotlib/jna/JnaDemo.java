@@ -11,8 +11,8 @@ import dev.hotlib.core.LoadException;
  * the version does not export is null, and is called only when the version {@code defines} it.
  *
  * <p>Not JNA's interface mapping ({@code Native.load} of an interface), which makes every call through a dynamic
- * proxy and reflection: {@code foo()} through it cost 1.68x JNA's direct mapping, a {@code Function} in a final
- * field 1.07x. JNA returns int32_t as an int, a const char * as a String decoded and copied before the call
+ * proxy and reflection, and holds its library for the proxy's life; the benchmarks compare the two
+ * (JnaDesigns, docs/performance.md). JNA returns int32_t as an int, a const char * as a String decoded and copied before the call
  * returns (NULL as null), and passes hotlib_state * as the memory of a {@link JnaState}.
  */
 public final class JnaDemo extends JnaLibrary.Binding {

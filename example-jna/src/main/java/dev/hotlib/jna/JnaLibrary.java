@@ -78,18 +78,15 @@ public final class JnaLibrary implements Library {
      */
     public static <B extends Binding> Guest<B> bind(LibraryFile file, Binder<B> binder) throws LoadException {
         JnaLibrary library = open(file);
-        try {
+        return Guest.bind(library, () -> {
             B binding = binder.bind(library);
             List<String> missing = ((Binding) binding).missing;
             if (!missing.isEmpty()) {
                 throw LoadException.missing(missing);
             }
             binding.probe();
-            return new Guest<>(library, binding);
-        } catch (LoadException | RuntimeException | Error e) {
-            library.close();
-            throw e;
-        }
+            return binding;
+        });
     }
 
     /** The function {@code name}, looked up now, or null when the file does not export it; data is refused. */

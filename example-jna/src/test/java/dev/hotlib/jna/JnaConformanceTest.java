@@ -16,7 +16,6 @@ import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.Loader;
 import dev.hotlib.core.Natives;
 import dev.hotlib.core.Natives.Lang;
-import dev.hotlib.core.Pin;
 import dev.hotlib.core.RecordingHooks;
 import java.io.File;
 import java.nio.file.Files;

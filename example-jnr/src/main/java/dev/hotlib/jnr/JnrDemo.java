@@ -22,16 +22,13 @@ public interface JnrDemo {
     /** Opens {@code file} with {@link JnrLibrary}, binds it, and refuses any abi_version() but 1. */
     static Guest<JnrDemo> load(LibraryFile file) throws LoadException {
         JnrLibrary library = JnrLibrary.open(file);
-        try {
+        return Guest.bind(library, () -> {
             JnrDemo demo = library.bind(JnrDemo.class, "foo");
             int abi = library.defines("abi_version") ? demo.abiVersion() : 1;
             if (abi != 1) {
                 throw new LoadException("abi_version() returned " + abi + ", this host needs 1");
             }
-            return new Guest<>(library, demo);
-        } catch (LoadException | RuntimeException | Error e) {
-            library.close();
-            throw e;
-        }
+            return demo;
+        });
     }
 }

@@ -11,12 +11,7 @@ public interface JnrGame {
 
     static Guest<JnrGame> load(LibraryFile file) throws LoadException {
         JnrLibrary library = JnrLibrary.open(file);
-        try {
-            return new Guest<>(library, library.bind(JnrGame.class, "step", "score"));
-        } catch (LoadException | RuntimeException | Error e) {
-            library.close();
-            throw e;
-        }
+        return Guest.bind(library, () -> library.bind(JnrGame.class, "step", "score"));  // both required
     }
 
     /** {@code typedef struct game_state { double x; int64_t steps; } game_state;} zeroed; close() frees it. */
