@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What a tick pays once, whatever its calls: a pin on the current version and its release, with no call, ns per
- * pin. {@code core} is {@code host.pin()} and {@code close()} (a per-thread reader record: a ThreadLocal lookup,
- * volatile stores of the version and of a WeakReference to the pin, for dropped-pin detection, and two
- * allocations). The others are designs written here, each returning the binding as core's pin does:
+ * pin. {@code core} is {@code host.pin()} and {@code close()} (a per-thread reader record, found through the last
+ * one used or a ThreadLocal; a volatile store of the version; the thread's pin taken again, held weakly for
+ * dropped-pin detection; no allocation). The others are designs written here, each returning the binding as core's pin does:
  * <ul>
  *   <li>{@code counterCleaner}: a count of pins per version, taken with a compare-and-set unless the version
  *       was retired, and a {@link Cleaner} registration per pin that catches a pin dropped unreleased;

@@ -1,7 +1,5 @@
 package dev.hotlib.core;
 
-import java.lang.ref.WeakReference;
-
 /**
  * The current version, held for a span of calls the caller chooses: a tick, a frame, a request. While a pin
  * is held its version stays loaded, even when a newer one replaces it; the version is unloaded after its
@@ -17,7 +15,9 @@ import java.lang.ref.WeakReference;
  *
  * <p>A pin belongs to the thread that took it, and is closed there. After {@link #close}, {@link #binding}
  * throws {@link IllegalStateException}; a binding kept past its pin is like a pointer kept past a free: the
- * version it calls may be gone. A pin taken while the same thread holds one nests: it holds the same version.
+ * version it calls may be gone. A thread's outermost pin is one object, taken again by the thread's next pin
+ * once closed, so that a tick allocates nothing: keep a pin for its span only, as {@code try} does. A pin taken
+ * while the same thread holds one nests: it holds the same version.
  * A pin dropped without being closed is caught: the host tells of it once the garbage collector has
  * collected it, and lets go of it when its thread ends or takes its next pin, never during a call.
  *
@@ -25,7 +25,7 @@ import java.lang.ref.WeakReference;
  */
 public final class Pin<B> implements AutoCloseable {
     private final Readers.Reader<B> reader;
-    private Readers.LoadedVersion<B> loaded;  // its thread's: set once, when the pin is taken
+    private Readers.LoadedVersion<B> loaded;  // its thread's: set when the pin is taken
     private B binding;                        // that version's binding, one load away
     private boolean closed;
 
@@ -36,6 +36,7 @@ public final class Pin<B> implements AutoCloseable {
     void hold(Readers.LoadedVersion<B> version) {
         this.loaded = version;
         this.binding = version.guest.binding();
+        this.closed = false;
     }
 
     /** The binding of the version this pin holds: valid until the pin is closed. */
@@ -65,16 +66,11 @@ public final class Pin<B> implements AutoCloseable {
     @Override
     public void close() {
         if (!closed) {
-            if (reader.thread.get() != Thread.currentThread()) {
+            if (reader.owner != Thread.currentThread()) {
                 throw new IllegalStateException("a pin is closed on the thread that took it");
             }
             closed = true;
             reader.unpin();
         }
-    }
-
-    /** For the reader record: whether this pin, the outermost of its thread, is still reachable. */
-    WeakReference<Pin<B>> weakly() {
-        return new WeakReference<>(this);
     }
 }

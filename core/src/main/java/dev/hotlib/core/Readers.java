@@ -63,7 +63,10 @@ final class Readers<B> {
         private record Answer(String symbol, boolean defined) {}
     }
 
-    /** One thread's record: the version it holds, how deeply, and its outermost pin, weakly. */
+    /**
+     * One thread's record: the version it holds, how deeply, and the thread's pin, weakly. That pin is reused by
+     * the thread's next outermost pin once closed, so a tick allocates nothing.
+     */
     static final class Reader<B> {
         private static final VarHandle HOLDING;
 
@@ -75,18 +78,29 @@ final class Readers<B> {
             }
         }
 
-        final WeakReference<Thread> thread;
+        final Thread owner;
         volatile LoadedVersion<B> holding;  // written by its thread, read by the host
         int depth;                          // its thread's only
         /**
-         * The outermost pin, weakly: cleared once it was dropped unclosed. Its thread writes it before the
-         * volatile write of {@link #holding}, which publishes it to a host that reads {@code holding} first.
+         * The thread's outermost pin, weakly: cleared once it was dropped unclosed (or dropped after its close,
+         * when the next pin makes a new one). Its thread writes it before the volatile write of
+         * {@link #holding}, which publishes it to a host that reads {@code holding} first.
          */
         WeakReference<Pin<B>> outer;
         volatile boolean toldLeaked;        // the host told of its dropped pin
 
-        Reader(Thread thread) {
-            this.thread = new WeakReference<>(thread);
+        Reader(Thread owner) {
+            this.owner = owner;
+        }
+
+        /** The thread's outermost pin, closed, to be taken again; a new one when the collector took the last. */
+        Pin<B> spare() {
+            Pin<B> pin = outer == null ? null : outer.get();
+            if (pin == null) {
+                pin = new Pin<>(this);
+                outer = new WeakReference<>(pin);
+            }
+            return pin;
         }
 
         /**
@@ -96,13 +110,13 @@ final class Readers<B> {
         void unpin() {
             if (--depth == 0) {
                 HOLDING.setRelease(this, (LoadedVersion<B>) null);
-                outer = null;
             }
         }
     }
 
     private final List<Reader<B>> all = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Reader<B>> mine = new ThreadLocal<>();
+    private Reader<B> last;  // racy on purpose: a record's owner is final, and a miss only costs the lookup
     private volatile LoadedVersion<B> current;
 
     LoadedVersion<B> current() {
@@ -114,14 +128,26 @@ final class Readers<B> {
         current = loaded;
     }
 
-    /** Pins the current version for the calling thread; null when none is loaded. */
-    Pin<B> pin() {
-        Reader<B> reader = mine.get();
+    /** The calling thread's record: the last one used, or found through the ThreadLocal. */
+    private Reader<B> mine() {
+        Reader<B> reader = last;
+        Thread me = Thread.currentThread();
+        if (reader != null && reader.owner == me) {
+            return reader;
+        }
+        reader = mine.get();
         if (reader == null) {
-            reader = new Reader<>(Thread.currentThread());
+            reader = new Reader<>(me);
             all.add(reader);  // before its first write, so that a host that misses it is seen by its read below
             mine.set(reader);
         }
+        last = reader;
+        return reader;
+    }
+
+    /** Pins the current version for the calling thread; null when none is loaded. */
+    Pin<B> pin() {
+        Reader<B> reader = mine();
         if (reader.depth > 0) {
             if (reader.outer.get() != null) {
                 reader.depth++;  // nested: the same version
@@ -131,14 +157,12 @@ final class Readers<B> {
             }
             reader.depth = 0;  // its outermost pin was dropped unclosed: this thread is past every call of it
         }
-        Pin<B> pin = new Pin<>(reader);
-        reader.outer = pin.weakly();  // published by the volatile write below
+        Pin<B> pin = reader.spare();  // published by the volatile write below
         LoadedVersion<B> now;
         do {
             now = current;
             if (now == null) {
                 reader.holding = null;
-                reader.outer = null;
                 return null;
             }
             reader.holding = now;
@@ -160,9 +184,8 @@ final class Readers<B> {
         Map<LoadedVersion<B>, Integer> dropped = new HashMap<>();
         List<Reader<B>> ended = new ArrayList<>();
         for (Reader<B> reader : all) {
-            Thread thread = reader.thread.get();
             LoadedVersion<B> held = reader.holding;
-            if (thread == null || !thread.isAlive()) {
+            if (!reader.owner.isAlive()) {
                 ended.add(reader);
                 if (held != null && !reader.toldLeaked) {
                     dropped.merge(held, 1, Integer::sum);
@@ -176,6 +199,9 @@ final class Readers<B> {
             }
         }
         all.removeAll(ended);
+        if (ended.contains(last)) {
+            last = null;
+        }
         return dropped;
     }
 
@@ -183,11 +209,8 @@ final class Readers<B> {
     int holders(LoadedVersion<B> loaded) {
         int threads = 0;
         for (Reader<B> reader : all) {
-            if (reader.holding == loaded) {
-                Thread thread = reader.thread.get();
-                if (thread != null && thread.isAlive()) {
-                    threads++;
-                }
+            if (reader.holding == loaded && reader.owner.isAlive()) {
+                threads++;
             }
         }
         return threads;

@@ -2,6 +2,7 @@ package dev.hotlib.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,6 +188,36 @@ class HostTest {
             assertEquals(List.of(1), hooks.unloaded);
         }
         assertEquals(List.of("foo=1", "foo=2"), closed, "close() unloads the current version");
+    }
+
+    /**
+     * A thread's next pin is its last one, closed, taken again (a tick allocates nothing); dropping it unclosed
+     * is still caught: told once collected, its version kept until the thread pins again.
+     */
+    @Test
+    void aThreadsPinIsTakenAgainOnceClosedAndStillCaughtWhenDropped() throws Exception {
+        try (Host<Fake> host = host()) {
+            publish("foo=1");
+            assertTrue(host.reloadIfChanged());
+            Pin<Fake> first = host.pin();
+            first.close();
+            Pin<Fake> again = host.pin();
+            assertSame(first, again, "the closed pin was taken again");
+            assertEquals(1, first.version().number());
+            first = null;
+            again = null;  // dropped unclosed
+            publish("foo=2");
+            assertTrue(host.reloadIfChanged());
+            for (int i = 0; i < 100 && hooks.leaked.isEmpty(); i++) {
+                System.gc();
+                host.reloadIfChanged();
+            }
+            assertEquals(List.of("1: 1"), hooks.leaked, "the dropped pin was told of");
+            assertEquals(List.of(), closed, "its version stays while its thread has not pinned again");
+            assertEquals(2, foo(host), "the next pin gets the new version");
+            host.reloadIfChanged();
+            assertEquals(List.of("foo=1"), closed, "let go once its thread pinned again");
+        }
     }
 
     @Test
