@@ -47,7 +47,7 @@ public final class FfmLibrary implements Library {
     private final LibraryFile file;
     private final MemorySegment handle;  // void *, from dlopen()
     private final SwitchPoint mapped = new SwitchPoint();  // valid while this version is mapped
-    private final List<MemorySegment[]> bound = new ArrayList<>();  // its bindings' addresses, cleared at close
+    private final List<long[]> bound = new ArrayList<>();  // its bindings' addresses, zeroed at close
     private boolean closed;
 
     private FfmLibrary(LibraryFile file, MemorySegment handle) {
@@ -109,10 +109,9 @@ public final class FfmLibrary implements Library {
      * This version's address of the function {@code name}, in the global scope, or null when it does not export
      * it; refuses a symbol exported as data, which a call would jump into.
      */
-    MemorySegment address(String name) throws LoadException {
+    long address(String name) throws LoadException {
         file.checkFunction(name);
-        MemorySegment address = dlsym(name);
-        return address.equals(MemorySegment.NULL) ? null : address;
+        return dlsym(name).address();
     }
 
     /** A handle of {@code type} that throws {@code error}. */
@@ -137,8 +136,8 @@ public final class FfmLibrary implements Library {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            for (MemorySegment[] addresses : bound) {
-                java.util.Arrays.fill(addresses, null);  // a binding kept past its pin throws from now on
+            for (long[] addresses : bound) {
+                java.util.Arrays.fill(addresses, 0);  // a binding kept past its pin throws from now on
             }
             SwitchPoint.invalidateAll(new SwitchPoint[] {mapped});  // every handle of this version throws from now
             if (call(() -> (int) DLCLOSE.invokeExact(handle)) != 0) {
@@ -220,6 +219,17 @@ public final class FfmLibrary implements Library {
     public record Function(String name, FunctionDescriptor descriptor, boolean required, MethodHandle handle,
                            int index) {}
 
+    private static final MethodHandle OF_ADDRESS;
+
+    static {
+        try {
+            OF_ADDRESS = MethodHandles.lookup().findStatic(MemorySegment.class, "ofAddress",
+                    MethodType.methodType(MemorySegment.class, long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicInteger FUNCTIONS =
             new java.util.concurrent.atomic.AtomicInteger();
 
@@ -236,12 +246,12 @@ public final class FfmLibrary implements Library {
      */
     public abstract static class Binding {
         private final FfmLibrary library;
-        private final MemorySegment[] addresses;  // by Function.index; null where this version lacks the function
+        private final long[] addresses;  // by Function.index; 0 where this version lacks the function
         private final List<String> missing = new ArrayList<>();
 
         protected Binding(FfmLibrary library) throws LoadException {
             this.library = library;
-            this.addresses = new MemorySegment[FUNCTIONS.get()];
+            this.addresses = new long[FUNCTIONS.get()];
             synchronized (library) {
                 library.bound.add(addresses);
             }
@@ -254,8 +264,8 @@ public final class FfmLibrary implements Library {
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException(e);
                     }
-                    MemorySegment address = library.address(function.name());
-                    if (address == null && function.required()) {
+                    long address = library.address(function.name());
+                    if (address == 0 && function.required()) {
                         missing.add(function.name());
                     }
                     addresses[function.index()] = address;
@@ -263,16 +273,22 @@ public final class FfmLibrary implements Library {
             }
         }
 
+        /**
+         * A downcall handle for {@code function} at any address, which takes the address as a {@code long} first:
+         * the segment it wraps the address in is the JIT's to elide, with the checks on it.
+         */
+        private static MethodHandle byAddress(FunctionDescriptor function, Linker.Option... options) {
+            return MethodHandles.filterArguments(LINKER.downcallHandle(function, options), 0, OF_ADDRESS);
+        }
+
         /** A function the binding needs: when a version lacks it, {@link #load} refuses the version. */
         protected static Function required(String name, FunctionDescriptor function, Linker.Option... options) {
-            return new Function(name, function, true, LINKER.downcallHandle(function, options),
-                    FUNCTIONS.getAndIncrement());
+            return new Function(name, function, true, byAddress(function, options), FUNCTIONS.getAndIncrement());
         }
 
         /** A function a version may lack: calling it then throws IllegalStateException. */
         protected static Function optional(String name, FunctionDescriptor function, Linker.Option... options) {
-            return new Function(name, function, false, LINKER.downcallHandle(function, options),
-                    FUNCTIONS.getAndIncrement());
+            return new Function(name, function, false, byAddress(function, options), FUNCTIONS.getAndIncrement());
         }
 
         /**
@@ -280,9 +296,9 @@ public final class FfmLibrary implements Library {
          * version lacks it, or was unloaded (a binding kept past its pin: {@link #close} clears the addresses
          * before dlclose()), instead of jumping into unmapped code.
          */
-        protected final MemorySegment at(Function function) {
-            MemorySegment address = addresses[function.index()];
-            if (address == null) {
+        protected final long at(Function function) {
+            long address = addresses[function.index()];
+            if (address == 0) {
                 throw missing(function);
             }
             return address;
