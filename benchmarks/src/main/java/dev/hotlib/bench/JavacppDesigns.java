@@ -1,8 +1,9 @@
 package dev.hotlib.bench;
 
-import dev.hotlib.bench.javacpp.JavacppBare;
+import dev.hotlib.bench.javacpp.JavacppPointers;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
+import dev.hotlib.javacpp.JavacppDemo;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,9 +16,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * JavaCPP's call into a loaded version without a pin, ns per foo(), beside JavacppCalls: {@code live_} checks,
- * as JavacppDemo does, that the version was not unloaded; {@code bare_} relies on the refusal the target
- * already has once unloaded (JavaCPP's own null check of a freed wrapper, see {@link JavacppBare}).
+ * JavaCPP's call into a loaded version without a pin, ns per foo(), beside JavacppCalls: {@code demo_} as
+ * JavacppDemo calls it (the version's address, checked, handed to a native of the C signature), and
+ * {@code pointer_} through a {@code FunctionPointer} per function, checked ({@link JavacppPointers}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -25,26 +26,29 @@ public class JavacppDesigns {
 
     @State(Scope.Thread)
     public static class Loaded {
-        Guest<JavacppBare> guest;
+        Guest<JavacppDemo> demo;
+        JavacppPointers pointers;
 
         @Setup(Level.Trial)
         public void load() throws Exception {
-            guest = JavacppBare.load(LibraryFile.inspect(Libs.library("c")));
+            demo = JavacppDemo.load(LibraryFile.inspect(Libs.library("c")));
+            pointers = new JavacppPointers(Libs.library("c"));
         }
 
         @TearDown(Level.Trial)
         public void unload() {
-            guest.library().close();
+            pointers.close();
+            demo.library().close();
         }
     }
 
     @Benchmark
-    public int live_foo(Loaded v, CpuShare cpu) {
-        return v.guest.binding().live();
+    public int demo_foo(Loaded v, CpuShare cpu) {
+        return v.demo.binding().foo();
     }
 
     @Benchmark
-    public int bare_foo(Loaded v, CpuShare cpu) {
-        return v.guest.binding().bare();
+    public int pointer_foo(Loaded v, CpuShare cpu) {
+        return v.pointers.foo();
     }
 }

@@ -322,14 +322,14 @@ public final class Report {
         designs.put("FfmDesigns.siteRelease_foo", "that call site in release mode, through its pin");
         designs.put("JnaDesigns.interfaceField_foo", "an interface proxy, no pin");
         designs.put("JnaDesigns.function_foo", "a Function, as JnaDemo calls it, no pin");
-        designs.put("JavacppDesigns.live_foo", "JavacppDemo's call, no pin");
-        designs.put("JavacppDesigns.bare_foo", "the call alone, the freed wrapper refusing, no pin");
+        designs.put("JavacppDesigns.demo_foo", "JavacppDemo's call, no pin");
+        designs.put("JavacppDesigns.pointer_foo", "a FunctionPointer per function, checked, no pin");
         return designs;
     }
 
     /** What each pin design is, as the headline names it. */
     static final Map<String, String> PIN_DESIGNS = Map.of(
-            "core", "core's `host.pin()` (per-thread record, WeakReference)",
+            "core", "core's `host.pin()` (per-thread record, the thread's pin reused)",
             "counterCleaner", "counter + Cleaner",
             "counter", "counter, no Cleaner",
             "threadRecord", "reused per-thread record (ThreadLocal)",
@@ -447,15 +447,16 @@ public final class Report {
             case "pinned_foo": return "`pin.binding().foo()`, pin held for a whole iteration";
             case "pinnedCritical_foo": return "the same over a binding with critical(false)";
             case "release_foo": return "release mode, through its pin held for a whole iteration";
-            case "demo_foo": return "FfmDemo's call, no pin: a static handle, the version's address checked by at()";
+            case "demo_foo": return backend.equals("FFM")
+                    ? "FfmDemo's call, no pin: a static handle, the version's address checked by at()"
+                    : "JavacppDemo's call, no pin: the version's address checked by at(), a native per C signature";
             case "byAddress_foo": return "the same handle and address without the check, no pin";
             case "guarded_foo": return "a handle per version in a final field, SwitchPoint-guarded, no pin";
             case "site_foo": return "a MutableCallSite pointed at a refusal before dlclose, no check, no pin";
             case "siteRelease_foo": return "the same through a release-mode host's pin";
             case "interfaceField_foo": return "an interface proxy in a field, no pin";
             case "function_foo": return "a `Function` in a field, `invokeInt`, no pin (JnaDemo's way)";
-            case "live_foo": return "JavacppDemo's way, no pin: its own unloaded check, then the call";
-            case "bare_foo": return "the call alone, no pin: a freed wrapper throws NullPointerException";
+            case "pointer_foo": return "a FunctionPointer per function, its wrapper checked, no pin";
             case "java_foo": return "a plain Java method, not inlined";
             case "javaInlined_foo": return "the same, inlined";
             default: return "";

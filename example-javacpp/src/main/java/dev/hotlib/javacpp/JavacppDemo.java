@@ -3,22 +3,21 @@ package dev.hotlib.javacpp;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
+import dev.hotlib.javacpp.JavacppLibrary.Function;
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FunctionPointer;
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Name;
-import org.bytedeco.javacpp.annotation.Opaque;
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.javacpp.annotation.Properties;
 
 /**
- * The demo's binding of c-lib/include/hotlib.h with JavaCPP: a FunctionPointer per function, taken from one
- * version by a typed dlsym() of its C signature. Only {@code foo} is required; a version's functions throw
- * {@link IllegalStateException} once it is unloaded. The javacpp Maven plugin compiles its natives, and
- * {@link JavacppState}'s, into libjniJavacppDemo.so, with hotlib.h for the casts (see {@link JavacppLibrary}).
+ * The demo's binding of c-lib/include/hotlib.h with JavaCPP: a native per C signature that calls a function at an
+ * address, and a constant per function, whose address in each version is found as the binding is made. Only
+ * {@code foo} is required; a version may lack the others, and the caller asks its pin ({@code pin.defines("bar")})
+ * before calling one of them. The javacpp Maven plugin compiles the natives, and {@link JavacppState}'s, into
+ * libjniJavacppDemo.so, with hotlib.h for the casts (see {@link JavacppLibrary}).
  */
 @Properties(inherit = JavacppLibrary.Dlfcn.class, value = @Platform(include = "hotlib.h"))
 public final class JavacppDemo extends JavacppLibrary.Binding {
@@ -27,36 +26,37 @@ public final class JavacppDemo extends JavacppLibrary.Binding {
         Loader.load();
     }
 
-    // 1. A FunctionPointer type per C signature, and its typed dlsym(). @Opaque: a call then skips reading
-    //    Pointer.position, which a wrapper of one function never uses.
-    @Opaque
-    static final class Int32 extends FunctionPointer {                // int32_t (*)(void)
-        native int call();
+    // hotlib.h's signatures: a native calls the function at the address it is given.
+    @Name("HOTLIB_CALL") static native int int32(@Cast("int32_t (*)(void)") long function);
+    @Name("HOTLIB_CALL") static native @Cast("const char *") BytePointer text(@Cast("const char *(*)(void)") long function);
+    @Name("HOTLIB_CALL") static native void onState(@Cast("void (*)(hotlib_state *)") long function, JavacppState s);
+
+    // hotlib.h, in its order: a function is a constant here and a method below.
+    private static final Function ABI_VERSION = optional("abi_version");  // int32_t abi_version(void);
+    private static final Function FOO = required("foo");                  // int32_t foo(void);
+    private static final Function BAR = optional("bar");                  // int32_t bar(void);
+    private static final Function GREETING = optional("greeting");        // const char *greeting(void);
+    private static final Function UPDATE = optional("update");            // void update(hotlib_state *state);
+
+    public int abiVersion() { return int32(at(ABI_VERSION)); }
+
+    public int foo() { return int32(at(FOO)); }
+
+    public int bar() { return int32(at(BAR)); }
+
+    /** The library's own UTF-8 bytes, copied while this version is mapped; null when C returned NULL. */
+    public String greeting() {
+        BytePointer text = text(at(GREETING));
+        return text == null ? null : text.getString(StandardCharsets.UTF_8);
     }
 
-    @Opaque
-    static final class Text extends FunctionPointer {                 // const char *(*)(void)
-        native @Cast("const char *") BytePointer call();
+    /** A freed state would reach C as NULL: it throws {@link IllegalStateException} instead. */
+    public void update(JavacppState state) {
+        onState(at(UPDATE), state.live());
     }
-
-    @Opaque
-    static final class OnState extends FunctionPointer {              // void (*)(hotlib_state *)
-        native void call(JavacppState state);
-    }
-
-    @Name("(int32_t (*)(void))dlsym") static native Int32 int32(Pointer handle, String name);
-    @Name("(const char *(*)(void))dlsym") static native Text text(Pointer handle, String name);
-    @Name("(void (*)(hotlib_state *))dlsym") static native OnState onState(Pointer handle, String name);
-
-    // 2. hotlib.h's functions, in its order: each bound as the binding is made, null when optional and absent.
-    private final Int32 abiVersion = optional("abi_version", JavacppDemo::int32);  // int32_t abi_version(void);
-    private final Int32 foo = required("foo", JavacppDemo::int32);                  // int32_t foo(void);
-    private final Int32 bar = optional("bar", JavacppDemo::int32);                  // int32_t bar(void);
-    private final Text greeting = optional("greeting", JavacppDemo::text);         // const char *greeting(void);
-    private final OnState update = optional("update", JavacppDemo::onState);       // void update(hotlib_state *state);
 
     private JavacppDemo(JavacppLibrary library) throws LoadException {
-        super(library);
+        super(library);  // finds the functions above in this version
     }
 
     /** dlopen()s {@code file} and binds it; refuses it when it lacks {@code foo}, or fails {@link #check}. */
@@ -67,27 +67,9 @@ public final class JavacppDemo extends JavacppLibrary.Binding {
     /** Refuses a version whose {@code abi_version()}, when it has one, is not 1. */
     @Override
     protected void check() throws LoadException {
-        if (abiVersion != null && abiVersion() != 1) {
-            throw new LoadException("abi_version() returned " + abiVersion() + ", this host needs 1");
+        int abi = defines(ABI_VERSION) ? abiVersion() : 1;
+        if (abi != 1) {
+            throw new LoadException("abi_version() returned " + abi + ", this host needs 1");
         }
-    }
-
-    // 3. The calls: each a plain call into this version.
-
-    public int abiVersion() { return live(abiVersion).call(); }
-
-    public int foo() { return live(foo).call(); }
-
-    public int bar() { return live(bar).call(); }
-
-    /** The library's own UTF-8 bytes, copied while this version is mapped; null when C returned NULL. */
-    public String greeting() {
-        BytePointer text = live(greeting).call();
-        return text == null ? null : text.getString(StandardCharsets.UTF_8);
-    }
-
-    /** A freed state would reach C as NULL: it throws {@link IllegalStateException} instead. */
-    public void update(JavacppState state) {
-        live(update).call(state.live());
     }
 }

@@ -3,29 +3,27 @@ package dev.hotlib.javacpp;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import org.bytedeco.javacpp.FunctionPointer;
+import dev.hotlib.javacpp.JavacppLibrary.Function;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.*;
 
-/** c-lib/game/game.h with JavaCPP: a FunctionPointer type per C signature, and a typed dlsym() of each. */
+/** c-lib/game/game.h with JavaCPP: a native per C signature that calls a function at an address, a constant each. */
 @Properties(inherit = JavacppLibrary.Dlfcn.class, value = @Platform(include = "game.h"))
 public final class JavacppGame extends JavacppLibrary.Binding {
     static { Loader.load(); }
-    @Opaque static final class Step extends FunctionPointer { native void call(State s, double dt); }
-    @Opaque static final class Score extends FunctionPointer { native int call(@Const State s); }
-    @Name("(void (*)(game_state *, double))dlsym") static native Step step(Pointer handle, String name);
-    @Name("(int32_t (*)(const game_state *))dlsym") static native Score score(Pointer handle, String name);
+    @Name("HOTLIB_CALL") static native void step(@Cast("void (*)(game_state *, double)") long f, State s, double dt);
+    @Name("HOTLIB_CALL") static native int score(@Cast("int32_t (*)(const game_state *)") long f, @Const State s);
 
-    private final Step step = required("step", JavacppGame::step);      // void step(game_state *s, double dt);
-    private final Score score = required("score", JavacppGame::score);  // int32_t score(const game_state *s);
+    private static final Function STEP = required("step");    // void step(game_state *s, double dt);
+    private static final Function SCORE = required("score");  // int32_t score(const game_state *s);
 
     private JavacppGame(JavacppLibrary library) throws LoadException { super(library); }
     public static Guest<JavacppGame> load(LibraryFile file) throws LoadException {
         return JavacppLibrary.load(file, JavacppGame::new);
     }
-    public void step(State s, double dt) { live(step).call(s.live(), dt); }
-    public int score(State s) { return live(score).call(s.live()); }
+    public void step(State s, double dt) { step(at(STEP), s.live(), dt); }
+    public int score(State s) { return score(at(SCORE), s.live()); }
 
     /** {@code game_state}, allocated zeroed with C++ {@code new}, freed by {@link #close} only. */
     @Name("game_state") public static final class State extends Pointer implements AutoCloseable {

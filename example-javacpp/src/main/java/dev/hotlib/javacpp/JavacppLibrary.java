@@ -4,11 +4,13 @@ import dev.hotlib.core.Guest;
 import dev.hotlib.core.Library;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiFunction;
-import org.bytedeco.javacpp.FunctionPointer;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.MemberGetter;
@@ -24,7 +26,8 @@ import org.bytedeco.javacpp.annotation.Platform;
 public final class JavacppLibrary implements Library {
 
     /** {@code <dlfcn.h>}, mapped by JavaCPP. */
-    @Platform(value = {"linux", "macosx"}, include = "<dlfcn.h>", library = "jniJavacppLibrary")
+    @Platform(value = {"linux", "macosx"}, include = "<dlfcn.h>", library = "jniJavacppLibrary",
+            define = "HOTLIB_CALL(function, ...) (function)(__VA_ARGS__)")
     public static final class Dlfcn {
         static {
             Loader.load();
@@ -45,51 +48,87 @@ public final class JavacppLibrary implements Library {
     }
 
     /**
-     * The base of a binding: each of its fields is bound by {@link #required} or {@link #optional} as it is
-     * initialised, through the binding's typed dlsym() of the function's C signature. A FunctionPointer wraps a C++
-     * struct that holds the function's address, so one built around dlsym()'s raw address would jump into that
-     * struct; a native named with a cast returns a filled-in wrapper:
-     * {@code @Name("(int32_t (*)(void))dlsym") static native Int32 int32(Pointer handle, String name);}
+     * One function of a binding: its name, whether a version must export it, and its slot in each version's
+     * addresses. A {@code static final} one is a constant to the JIT.
+     */
+    public record Function(String name, boolean required, int index) {}
+
+    private static final AtomicInteger FUNCTIONS = new AtomicInteger();
+
+    /**
+     * A binding's base class. Each function is a {@code static final} {@link Function}, and a method that hands this
+     * version's address of it to a native of the function's C signature, which calls it:
+     * <pre>
+     * {@literal @}Name("HOTLIB_CALL") static native int int32({@literal @}Cast("int32_t (*)(void)") long function);
+     * private static final Function FOO = required("foo");  // int32_t foo(void);
+     * public int foo() { return int32(at(FOO)); }
+     * </pre>
+     * {@code HOTLIB_CALL(function, args...)} is {@link Dlfcn}'s macro: it calls {@code function} with the
+     * arguments, so that one native serves every function of its signature, in every version. The constructor finds
+     * every such constant of the subclass in the version given to it.
      */
     public abstract static class Binding {
         private final JavacppLibrary library;
+        private final long[] addresses;  // by Function.index; 0 where this version lacks the function
 
-        protected Binding(JavacppLibrary library) {
+        protected Binding(JavacppLibrary library) throws LoadException {
             this.library = library;
+            this.addresses = new long[FUNCTIONS.get()];
+            library.bound.add(addresses);
+            for (Field field : getClass().getDeclaredFields()) {
+                if (field.getType() == Function.class && Modifier.isStatic(field.getModifiers())) {
+                    Function function;
+                    try {
+                        field.setAccessible(true);
+                        function = (Function) field.get(null);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    library.file.checkFunction(function.name());
+                    Pointer address = library.closed ? null : Dlfcn.dlsym(library.handle, function.name());
+                    if (address == null && function.required()) {
+                        library.missing.add(function.name());
+                    }
+                    addresses[function.index()] = address == null ? 0 : address.address();
+                }
+            }
         }
 
-        /** Function {@code name}, or null (and named in the load's refusal) when this version lacks it. */
-        protected final <F extends FunctionPointer> F required(String name, BiFunction<Pointer, String, F> dlsym)
-                throws LoadException {
-            F function = optional(name, dlsym);
-            if (function == null) {
-                library.missing.add(name);
-            }
-            return function;
+        /** A function the binding needs: when a version lacks it, {@link #load} refuses the version. */
+        protected static Function required(String name) {
+            return new Function(name, true, FUNCTIONS.getAndIncrement());
         }
 
-        /** Function {@code name}, or null when this version lacks it; refused when it is exported as data. */
-        protected final <F extends FunctionPointer> F optional(String name, BiFunction<Pointer, String, F> dlsym)
-                throws LoadException {
-            library.file.checkFunction(name);
-            if (!library.defines(name)) {
-                return null;
-            }
-            F function = dlsym.apply(library.handle, name);
-            library.functions.add(function);
-            return function;
+        /** A function a version may lack: calling it then throws IllegalStateException. */
+        protected static Function optional(String name) {
+            return new Function(name, false, FUNCTIONS.getAndIncrement());
         }
 
         /** Refuses a version once it is bound and has every required function: a probe such as an ABI check. */
         protected void check() throws LoadException {}
 
-        /** {@code function}, to be called: a version's wrappers are freed when it is unloaded. */
-        protected static <F extends FunctionPointer> F live(F function) {
-            if (function == null || function.isNull()) {
-                throw new IllegalStateException(function == null ? "this version does not export the function"
-                        : "this version was unloaded");
+        /** Whether this version exports {@code function}. */
+        protected final boolean defines(Function function) {
+            return addresses[function.index()] != 0;
+        }
+
+        /**
+         * This version's address of {@code function}, to call it now; throws IllegalStateException when this
+         * version lacks it, or was unloaded (a binding kept past its pin: {@link #close} zeroes the addresses
+         * before dlclose()), instead of jumping into unmapped code.
+         */
+        protected final long at(Function function) {
+            long address = addresses[function.index()];
+            if (address == 0) {
+                throw missing(function);
             }
-            return function;
+            return address;
+        }
+
+        private IllegalStateException missing(Function function) {
+            boolean unloaded = library.closed;
+            return new IllegalStateException(function.name() + "() " + (unloaded ? "of " : "is not defined by ")
+                    + library.path().getFileName() + (unloaded ? " was unloaded" : ""));
         }
     }
 
@@ -101,9 +140,9 @@ public final class JavacppLibrary implements Library {
 
     private final LibraryFile file;
     private final Pointer handle;                                     // void *handle, from dlopen()
-    private final List<FunctionPointer> functions = new ArrayList<>();  // the wrappers made: freed at close
+    private final List<long[]> bound = new ArrayList<>();  // its bindings' addresses, zeroed at close
     private final List<String> missing = new ArrayList<>();
-    private boolean closed;
+    private volatile boolean closed;
 
     private JavacppLibrary(LibraryFile file, Pointer handle) {
         this.file = file;
@@ -140,12 +179,12 @@ public final class JavacppLibrary implements Library {
         return !closed && Dlfcn.dlsym(handle, symbol) != null;
     }
 
-    /** Frees the binding's FunctionPointer wrappers, whose calls then throw, and dlclose()s. Twice is harmless. */
+    /** Zeroes its bindings' addresses, whose calls then throw, and dlclose()s. Twice is harmless. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
-            functions.forEach(Pointer::deallocate);
+            bound.forEach(addresses -> Arrays.fill(addresses, 0));
             if (Dlfcn.dlclose(handle) != 0) {
                 throw new IllegalStateException("dlclose() failed: " + dlerror(file.path()));
             }

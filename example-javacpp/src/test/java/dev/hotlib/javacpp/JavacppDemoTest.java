@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,7 +48,7 @@ class JavacppDemoTest {
             assertNull(guest.binding().greeting());
             assertEquals(4, guest.binding().foo(), "the version keeps answering");
             IllegalStateException thrown = assertThrows(IllegalStateException.class, guest.binding()::bar);
-            assertEquals("this version does not export the function", thrown.getMessage());
+            assertEquals("bar() is not defined by libnullgreeting.so", thrown.getMessage());
         } finally {
             guest.library().close();
         }
@@ -82,11 +83,12 @@ class JavacppDemoTest {
         guest.library().close();
         assertEquals(List.of(), Natives.mappingsOf(copy), "unloaded");
         try (JavacppState state = new JavacppState()) {
-            for (Runnable call : List.<Runnable>of(demo::abiVersion, demo::foo, demo::bar, demo::greeting,
-                    () -> demo.update(state))) {
+            Map<String, Runnable> calls = Map.of("abi_version", demo::abiVersion, "foo", demo::foo, "bar", demo::bar,
+                    "greeting", demo::greeting, "update", () -> demo.update(state));
+            calls.forEach((name, call) -> {
                 IllegalStateException thrown = assertThrows(IllegalStateException.class, call::run);
-                assertEquals("this version was unloaded", thrown.getMessage());
-            }
+                assertEquals(name + "() of libv2.so was unloaded", thrown.getMessage());
+            });
             assertEquals(0, state.frame(), "the refused update() never ran");
         }
     }

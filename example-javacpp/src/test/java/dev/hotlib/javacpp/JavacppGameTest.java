@@ -56,7 +56,7 @@ class JavacppGameTest extends GameSuite<JavacppGame, JavacppGame.State> {
             guest.library().close();
             assertEquals(List.of(), Natives.mappingsOf(copy), "unloaded");
             IllegalStateException unloaded = assertThrows(IllegalStateException.class, () -> game.step(state, 1));
-            assertEquals("this version was unloaded", unloaded.getMessage());
+            assertEquals("step() of libv2.so was unloaded", unloaded.getMessage());
             assertThrows(IllegalStateException.class, () -> game.score(state));
             state.close();
             state.close();  // twice is harmless: deleted once

@@ -2,14 +2,13 @@ package dev.hotlib.javacpp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
+import dev.hotlib.javacpp.JavacppLibrary.Function;
 import dev.hotlib.core.Natives;
 import dev.hotlib.core.Natives.Lang;
 import java.io.IOException;
@@ -24,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The ABI-neutral loader, below the host: what it finds, what it refuses, and how it unloads. A small binding of
- * its own asks for the names; its {@code int32_t (*)(void)} wrappers are the demo's.
+ * its own asks for the names; its {@code int32_t (*)(void)} native is the demo's.
  */
 class JavacppLibraryTest {
     @TempDir
@@ -32,23 +31,27 @@ class JavacppLibraryTest {
 
     /** foo and bar as {@code int32_t (*)(void)}: foo required, bar optional. */
     static final class FooBar extends JavacppLibrary.Binding {
-        final JavacppDemo.Int32 foo = required("foo", JavacppDemo::int32);
-        final JavacppDemo.Int32 bar = optional("bar", JavacppDemo::int32);
+        static final Function FOO = required("foo");
+        static final Function BAR = optional("bar");
 
         FooBar(JavacppLibrary library) throws LoadException {
             super(library);
         }
 
         int foo() {
-            return live(foo).call();
+            return JavacppDemo.int32(at(FOO));
+        }
+
+        boolean hasBar() {
+            return defines(BAR);
         }
     }
 
     /** Three required functions, two of which no variant exports. */
     static final class Lacking extends JavacppLibrary.Binding {
-        final JavacppDemo.Int32 first = required("hotlib_first", JavacppDemo::int32);
-        final JavacppDemo.Int32 foo = required("foo", JavacppDemo::int32);
-        final JavacppDemo.Int32 second = required("hotlib_second", JavacppDemo::int32);
+        static final Function FIRST = required("hotlib_first");
+        static final Function FOO = required("foo");
+        static final Function SECOND = required("hotlib_second");
 
         Lacking(JavacppLibrary library) throws LoadException {
             super(library);
@@ -60,9 +63,8 @@ class JavacppLibraryTest {
     void aMissingSymbolIsEmptyWhileOneExportedAsDataIsRefusedNamingIt(Lang lang) throws Exception {
         Guest<FooBar> v1 = JavacppLibrary.load(LibraryFile.inspect(copyOf(lang, "v1")), FooBar::new);
         try {
-            assertNull(v1.binding().bar, "v1 does not export bar");
+            assertFalse(v1.binding().hasBar(), "v1 does not export bar");
             assertFalse(v1.library().defines("bar"));
-            assertNotNull(v1.binding().foo);
             assertEquals(1, v1.binding().foo());
         } finally {
             v1.library().close();
@@ -98,7 +100,7 @@ class JavacppLibraryTest {
         assertEquals(List.of(), Natives.mappingsOf(copy), "unmapped, and not mapped again by the question");
         assertFalse(v2.library().defines("foo"), "a closed version defines nothing");
         IllegalStateException thrown = assertThrows(IllegalStateException.class, v2.binding()::foo);
-        assertEquals("this version was unloaded", thrown.getMessage());
+        assertEquals("foo() of libv2.so was unloaded", thrown.getMessage());
     }
 
     @ParameterizedTest

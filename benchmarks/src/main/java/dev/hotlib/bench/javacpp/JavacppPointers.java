@@ -1,54 +1,57 @@
 package dev.hotlib.bench.javacpp;
 
-import dev.hotlib.core.Guest;
-import dev.hotlib.core.LibraryFile;
-import dev.hotlib.core.LoadException;
 import dev.hotlib.javacpp.JavacppLibrary;
+import java.nio.file.Path;
 import org.bytedeco.javacpp.FunctionPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Name;
 import org.bytedeco.javacpp.annotation.Opaque;
 import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
 
 /**
- * A binding of foo() alone on {@link JavacppLibrary}, as JavacppDemo binds it, called two ways: {@link #live}
- * as JavacppDemo calls it (its own check that the version was not unloaded, then the call), and {@link #bare},
- * the call alone. JavacppLibrary frees a version's FunctionPointer wrappers before dlclose(), and JavaCPP's JNI
- * code checks a wrapper's address before each call: a call through a freed one throws NullPointerException, so
- * the target of the call is already pointed at a refusal, and {@link #bare} never jumps into unmapped code.
+ * The other JavaCPP binding of foo(), beside JavacppDemo's address and native per C signature: a
+ * {@code FunctionPointer} per function, filled in by a typed dlsym() of its C signature, checked before each call
+ * ({@link #foo}), and freed before dlclose() (JavaCPP's own check of a freed wrapper then throws
+ * NullPointerException).
  */
-@Platform(value = "linux", include = {"<dlfcn.h>", "hotlib.h"})
-public final class JavacppBare extends JavacppLibrary.Binding {
+@Properties(inherit = JavacppLibrary.Dlfcn.class, value = @Platform(include = "hotlib.h"))
+public final class JavacppPointers implements AutoCloseable {
     static {
         Loader.load();
     }
 
-    /** {@code int32_t (*)(void)}. */
+    /** {@code int32_t (*)(void)}; {@code @Opaque}: a call skips reading Pointer.position. */
     @Opaque
     public static final class Int32 extends FunctionPointer {
         public native int call();
     }
 
     @Name("(int32_t (*)(void))dlsym") static native Int32 int32(Pointer handle, String name);
+    @Name("dlopen") static native Pointer open(String file, int mode);
+    @Name("dlclose") static native int unref(Pointer handle);
 
-    private final Int32 foo = required("foo", JavacppBare::int32);  // int32_t foo(void);
+    private final Pointer handle;
+    private final Int32 foo;
 
-    private JavacppBare(JavacppLibrary library) throws LoadException {
-        super(library);
+    /** dlopen()s {@code file} (RTLD_NOW) and wraps its foo(). */
+    public JavacppPointers(Path file) {
+        handle = open(file.toString(), 0x2);
+        foo = int32(handle, "foo");
     }
 
-    public static Guest<JavacppBare> load(LibraryFile file) throws LoadException {
-        return JavacppLibrary.load(file, JavacppBare::new);
-    }
-
-    /** JavacppDemo's way: {@code live(foo).call()}. */
-    public int live() {
-        return live(foo).call();
-    }
-
-    /** The call alone; after the version is unloaded, JavaCPP throws NullPointerException. */
-    public int bare() {
+    /** A FunctionPointer's way: the wrapper checked, then called. */
+    public int foo() {
+        if (foo.isNull()) {
+            throw new IllegalStateException("foo() was unloaded");
+        }
         return foo.call();
+    }
+
+    @Override
+    public void close() {
+        foo.deallocate();
+        unref(handle);
     }
 }
