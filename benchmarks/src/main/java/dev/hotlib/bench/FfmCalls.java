@@ -10,9 +10,9 @@ import dev.hotlib.core.Host;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
 import dev.hotlib.core.Pin;
+import dev.hotlib.ffm.FfmBinding;
 import dev.hotlib.ffm.FfmDemo;
 import dev.hotlib.ffm.FfmLibrary;
-import dev.hotlib.ffm.FfmLibrary.Function;
 import dev.hotlib.ffm.FfmState;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
@@ -81,7 +81,7 @@ public class FfmCalls {
     }
 
     /** The demo's binding with only foo(), bound with {@code critical(false)}: no thread-state transition. */
-    public static final class CriticalDemo extends FfmLibrary.Binding {
+    public static final class CriticalDemo extends FfmBinding {
         private static final Function FOO = required("foo", of(JAVA_INT), Linker.Option.critical(false));
 
         private CriticalDemo(FfmLibrary library) throws LoadException {

@@ -8,6 +8,7 @@ import dev.hotlib.core.Host;
 import dev.hotlib.core.Library;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
+import dev.hotlib.ffm.FfmBinding;
 import dev.hotlib.ffm.FfmDemo;
 import dev.hotlib.ffm.FfmLibrary;
 import java.lang.foreign.Arena;
@@ -51,7 +52,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class FfmDesigns {
 
     /** foo() as {@code FfmLibrary.function} binds it: a handle of this version, in a final field. */
-    public static final class GuardedDemo extends FfmLibrary.Binding {
+    public static final class GuardedDemo extends FfmBinding {
         private final MethodHandle foo;  // int32_t foo(void);
 
         private GuardedDemo(FfmLibrary library) throws LoadException {
@@ -81,7 +82,7 @@ public class FfmDesigns {
      * pointed at a refusal (IllegalStateException), so a call made after the unload, through a binding kept
      * past its pin, throws rather than jumping into unmapped code. One version at a time: release mode.
      */
-    public static final class SiteDemo extends FfmLibrary.Binding {
+    public static final class SiteDemo extends FfmBinding {
         private static final MutableCallSite FOO_SITE = new MutableCallSite(MethodType.methodType(int.class));
         private static final MethodHandle FOO = FOO_SITE.dynamicInvoker();
         private static final MethodHandle REFUSED = MethodHandles.insertArguments(

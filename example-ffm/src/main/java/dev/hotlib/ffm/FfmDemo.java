@@ -9,14 +9,13 @@ import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
 import java.lang.foreign.MemorySegment;
-import dev.hotlib.ffm.FfmLibrary.Function;
 
 /**
  * The binding of c-lib/include/hotlib.h with FFM: a downcall handle per function for every version, which takes the
  * function's address in the version first, and a method that calls it. Only {@code foo} is required; a version may
  * lack the others, and the caller asks its pin ({@code pin.defines("bar")}) before calling one of them.
  */
-public final class FfmDemo extends FfmLibrary.Binding {
+public final class FfmDemo extends FfmBinding {
     /** The ABI version this host speaks: a version that defines abi_version() must return it. */
     public static final int ABI = 1;
 

@@ -6,12 +6,11 @@ import static java.lang.foreign.ValueLayout.*;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import dev.hotlib.ffm.FfmLibrary.Function;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /** The binding of c-lib/game/game.h with FFM, a library with another API: both functions required. */
-public final class FfmGame extends FfmLibrary.Binding {
+public final class FfmGame extends FfmBinding {
     // void step(game_state *s, double dt);
     private static final Function STEP = required("step", ofVoid(ADDRESS, JAVA_DOUBLE));
     // int32_t score(const game_state *s);

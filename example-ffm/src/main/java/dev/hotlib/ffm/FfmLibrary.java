@@ -15,7 +15,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SwitchPoint;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * declared but defined nowhere loads fine and kills the JVM at its first call, and its shared arena makes every
  * call acquire and release the arena. This calls dlopen() itself, through FFM, with RTLD_NOW, and wraps each
  * function's address in the global scope: the host's pins, not an arena, keep a version mapped while it is called.
- * A binding of the library's functions extends {@link Binding}.
+ * A binding of the library's functions extends {@link FfmBinding}.
  */
 public final class FfmLibrary implements Library {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -68,12 +67,12 @@ public final class FfmLibrary implements Library {
      * Opens {@code file}, binds it with {@code bind}, refuses it in one line if it lacks any required function,
      * then runs {@code probe}; closes the library when any of them fails.
      */
-    public static <B extends Binding> Guest<B> load(LibraryFile file, Binder<B> bind, Probe<B> probe)
+    public static <B extends FfmBinding> Guest<B> load(LibraryFile file, Binder<B> bind, Probe<B> probe)
             throws LoadException {
         FfmLibrary library = open(file);
         return Guest.bind(library, () -> {
             B binding = bind.bind(library);
-            List<String> missing = ((Binding) binding).missing;
+            List<String> missing = binding.missing;
             if (!missing.isEmpty()) {
                 throw LoadException.missing(missing);
             }
@@ -83,7 +82,7 @@ public final class FfmLibrary implements Library {
     }
 
     /** {@link #load(LibraryFile, Binder, Probe)} with no probe. */
-    public static <B extends Binding> Guest<B> load(LibraryFile file, Binder<B> bind) throws LoadException {
+    public static <B extends FfmBinding> Guest<B> load(LibraryFile file, Binder<B> bind) throws LoadException {
         return load(file, bind, guest -> {});
     }
 
@@ -129,6 +128,16 @@ public final class FfmLibrary implements Library {
     @Override
     public Path path() {
         return file.path();
+    }
+
+    /** Keeps a binding's addresses, to zero them before dlclose(). */
+    synchronized long[] bind(long[] addresses) {
+        bound.add(addresses);
+        return addresses;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
     }
 
     /** dlclose()s this version; twice is harmless. Its handles must not be called any more. */
@@ -178,7 +187,7 @@ public final class FfmLibrary implements Library {
         if (message.equals(MemorySegment.NULL)) {
             return "the loader gave no reason";
         }
-        String text = Binding.string(message).lines().findFirst().orElse("").strip();
+        String text = FfmBinding.string(message).lines().findFirst().orElse("").strip();
         return text.startsWith(file + ": ") ? text.substring(file.toString().length() + 2) : text;
     }
 
@@ -194,7 +203,7 @@ public final class FfmLibrary implements Library {
         try {
             return call.call();
         } catch (Throwable t) {
-            throw Binding.fail(t);
+            throw FfmBinding.fail(t);
         }
     }
 
@@ -208,123 +217,5 @@ public final class FfmLibrary implements Library {
     @FunctionalInterface
     public interface Probe<B> {
         void check(Guest<B> guest) throws LoadException;
-    }
-
-    /**
-     * One function of a binding: its name, its C signature, whether a version must export it, and one downcall
-     * handle for every version, which takes the version's address of the function as its first argument. A record,
-     * so that a {@code static final} one is a constant to the JIT, and so is its handle: a call through it costs
-     * what a static binding's does.
-     */
-    public record Function(String name, FunctionDescriptor descriptor, boolean required, MethodHandle handle,
-                           int index) {}
-
-    private static final MethodHandle OF_ADDRESS;
-
-    static {
-        try {
-            OF_ADDRESS = MethodHandles.lookup().findStatic(MemorySegment.class, "ofAddress",
-                    MethodType.methodType(MemorySegment.class, long.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private static final java.util.concurrent.atomic.AtomicInteger FUNCTIONS =
-            new java.util.concurrent.atomic.AtomicInteger();
-
-    /**
-     * A binding's base class. Each function is a {@code static final} {@link Function}, and a method that calls it
-     * with this version's address of it:
-     * <pre>
-     * private static final Function FOO = required("foo", FunctionDescriptor.of(JAVA_INT));  // int32_t foo(void);
-     * public int foo() {
-     *     try { return (int) FOO.handle().invokeExact(at(FOO)); } catch (Throwable t) { throw fail(t); }
-     * }
-     * </pre>
-     * The constructor finds every such constant of the subclass in the version given to it.
-     */
-    public abstract static class Binding {
-        private final FfmLibrary library;
-        private final long[] addresses;  // by Function.index; 0 where this version lacks the function
-        private final List<String> missing = new ArrayList<>();
-
-        protected Binding(FfmLibrary library) throws LoadException {
-            this.library = library;
-            this.addresses = new long[FUNCTIONS.get()];
-            synchronized (library) {
-                library.bound.add(addresses);
-            }
-            for (java.lang.reflect.Field field : getClass().getDeclaredFields()) {
-                if (field.getType() == Function.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
-                    Function function;
-                    try {
-                        field.setAccessible(true);
-                        function = (Function) field.get(null);
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    long address = library.address(function.name());
-                    if (address == 0 && function.required()) {
-                        missing.add(function.name());
-                    }
-                    addresses[function.index()] = address;
-                }
-            }
-        }
-
-        /**
-         * A downcall handle for {@code function} at any address, which takes the address as a {@code long} first:
-         * the segment it wraps the address in is the JIT's to elide, with the checks on it.
-         */
-        private static MethodHandle byAddress(FunctionDescriptor function, Linker.Option... options) {
-            return MethodHandles.filterArguments(LINKER.downcallHandle(function, options), 0, OF_ADDRESS);
-        }
-
-        /** A function the binding needs: when a version lacks it, {@link #load} refuses the version. */
-        protected static Function required(String name, FunctionDescriptor function, Linker.Option... options) {
-            return new Function(name, function, true, byAddress(function, options), FUNCTIONS.getAndIncrement());
-        }
-
-        /** A function a version may lack: calling it then throws IllegalStateException. */
-        protected static Function optional(String name, FunctionDescriptor function, Linker.Option... options) {
-            return new Function(name, function, false, byAddress(function, options), FUNCTIONS.getAndIncrement());
-        }
-
-        /**
-         * This version's address of {@code function}, to call it now; throws IllegalStateException when this
-         * version lacks it, or was unloaded (a binding kept past its pin: {@link #close} clears the addresses
-         * before dlclose()), instead of jumping into unmapped code.
-         */
-        protected final long at(Function function) {
-            long address = addresses[function.index()];
-            if (address == 0) {
-                throw missing(function);
-            }
-            return address;
-        }
-
-        private IllegalStateException missing(Function function) {
-            boolean unloaded;
-            synchronized (library) {
-                unloaded = library.closed;
-            }
-            return new IllegalStateException(function.name() + "() " + (unloaded ? "of " : "is not defined by ")
-                    + library.path().getFileName() + (unloaded ? " was unloaded" : ""));
-        }
-
-        /** A C string, decoded as UTF-8 (copied: do it while the version is mapped), or null for NULL. */
-        protected static String string(MemorySegment text) {
-            return text.equals(MemorySegment.NULL) ? null
-                    : text.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
-        }
-
-        /** For a call's {@code catch (Throwable t)}: what a downcall handle threw, unchecked. */
-        protected static RuntimeException fail(Throwable t) {
-            if (t instanceof Error e) {
-                throw e;
-            }
-            return t instanceof RuntimeException e ? e : new IllegalStateException(t);
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.hotlib.javacpp;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import dev.hotlib.javacpp.JavacppLibrary.Function;
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
@@ -20,7 +19,7 @@ import org.bytedeco.javacpp.annotation.Properties;
  * libjniJavacppDemo.so, with hotlib.h for the casts (see {@link JavacppLibrary}).
  */
 @Properties(inherit = JavacppLibrary.Dlfcn.class, value = @Platform(include = "hotlib.h"))
-public final class JavacppDemo extends JavacppLibrary.Binding {
+public final class JavacppDemo extends JavacppBinding {
 
     static {
         Loader.load();

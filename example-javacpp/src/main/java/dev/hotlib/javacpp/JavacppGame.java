@@ -3,14 +3,13 @@ package dev.hotlib.javacpp;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import dev.hotlib.javacpp.JavacppLibrary.Function;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.*;
 
 /** c-lib/game/game.h with JavaCPP: a native per C signature that calls a function at an address, a constant each. */
 @Properties(inherit = JavacppLibrary.Dlfcn.class, value = @Platform(include = "game.h"))
-public final class JavacppGame extends JavacppLibrary.Binding {
+public final class JavacppGame extends JavacppBinding {
     static { Loader.load(); }
     @Name("HOTLIB_CALL") static native void step(@Cast("void (*)(game_state *, double)") long f, State s, double dt);
     @Name("HOTLIB_CALL") static native int score(@Cast("int32_t (*)(const game_state *)") long f, @Const State s);

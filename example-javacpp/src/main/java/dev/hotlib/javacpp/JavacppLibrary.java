@@ -4,13 +4,10 @@ import dev.hotlib.core.Guest;
 import dev.hotlib.core.Library;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.MemberGetter;
@@ -21,7 +18,8 @@ import org.bytedeco.javacpp.annotation.Platform;
  * {@code Loader.load} or {@code loadGlobal}: they keep a library for good. The javacpp Maven plugin compiles
  * {@link Dlfcn} into a JNI library of this module, libjniJavacppLibrary.so, which maps {@code <dlfcn.h>}, and each
  * binding into one of its own, which inherits that mapping's properties: they never link the hot library, and are
- * loaded once and stay, while each version is dlopen()ed, bound by a {@link Binding}, and dlclose()d.
+ * loaded once and stay, while each version is dlopen()ed, bound by a {@link JavacppBinding}, and
+ * dlclose()d.
  */
 public final class JavacppLibrary implements Library {
 
@@ -47,102 +45,16 @@ public final class JavacppLibrary implements Library {
         private Dlfcn() {}
     }
 
-    /**
-     * One function of a binding: its name, whether a version must export it, and its slot in each version's
-     * addresses. A {@code static final} one is a constant to the JIT.
-     */
-    public record Function(String name, boolean required, int index) {}
-
-    private static final AtomicInteger FUNCTIONS = new AtomicInteger();
-
-    /**
-     * A binding's base class. Each function is a {@code static final} {@link Function}, and a method that hands this
-     * version's address of it to a native of the function's C signature, which calls it:
-     * <pre>
-     * {@literal @}Name("HOTLIB_CALL") static native int int32({@literal @}Cast("int32_t (*)(void)") long function);
-     * private static final Function FOO = required("foo");  // int32_t foo(void);
-     * public int foo() { return int32(at(FOO)); }
-     * </pre>
-     * {@code HOTLIB_CALL(function, args...)} is {@link Dlfcn}'s macro: it calls {@code function} with the
-     * arguments, so that one native serves every function of its signature, in every version. The constructor finds
-     * every such constant of the subclass in the version given to it.
-     */
-    public abstract static class Binding {
-        private final JavacppLibrary library;
-        private final long[] addresses;  // by Function.index; 0 where this version lacks the function
-
-        protected Binding(JavacppLibrary library) throws LoadException {
-            this.library = library;
-            this.addresses = new long[FUNCTIONS.get()];
-            library.bound.add(addresses);
-            for (Field field : getClass().getDeclaredFields()) {
-                if (field.getType() == Function.class && Modifier.isStatic(field.getModifiers())) {
-                    Function function;
-                    try {
-                        field.setAccessible(true);
-                        function = (Function) field.get(null);
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    library.file.checkFunction(function.name());
-                    Pointer address = library.closed ? null : Dlfcn.dlsym(library.handle, function.name());
-                    if (address == null && function.required()) {
-                        library.missing.add(function.name());
-                    }
-                    addresses[function.index()] = address == null ? 0 : address.address();
-                }
-            }
-        }
-
-        /** A function the binding needs: when a version lacks it, {@link #load} refuses the version. */
-        protected static Function required(String name) {
-            return new Function(name, true, FUNCTIONS.getAndIncrement());
-        }
-
-        /** A function a version may lack: calling it then throws IllegalStateException. */
-        protected static Function optional(String name) {
-            return new Function(name, false, FUNCTIONS.getAndIncrement());
-        }
-
-        /** Refuses a version once it is bound and has every required function: a probe such as an ABI check. */
-        protected void check() throws LoadException {}
-
-        /** Whether this version exports {@code function}. */
-        protected final boolean defines(Function function) {
-            return addresses[function.index()] != 0;
-        }
-
-        /**
-         * This version's address of {@code function}, to call it now; throws IllegalStateException when this
-         * version lacks it, or was unloaded (a binding kept past its pin: {@link #close} zeroes the addresses
-         * before dlclose()), instead of jumping into unmapped code.
-         */
-        protected final long at(Function function) {
-            long address = addresses[function.index()];
-            if (address == 0) {
-                throw missing(function);
-            }
-            return address;
-        }
-
-        private IllegalStateException missing(Function function) {
-            boolean unloaded = library.closed;
-            return new IllegalStateException(function.name() + "() " + (unloaded ? "of " : "is not defined by ")
-                    + library.path().getFileName() + (unloaded ? " was unloaded" : ""));
-        }
-    }
-
-    /** Makes a {@link Binding} of an open version, such as a binding's constructor. */
+    /** Makes a {@link JavacppBinding} of an open version, such as a binding's constructor. */
     @FunctionalInterface
-    public interface Binder<B extends Binding> {
+    public interface Binder<B extends JavacppBinding> {
         B bind(JavacppLibrary library) throws LoadException;
     }
 
     private final LibraryFile file;
     private final Pointer handle;                                     // void *handle, from dlopen()
     private final List<long[]> bound = new ArrayList<>();  // its bindings' addresses, zeroed at close
-    private final List<String> missing = new ArrayList<>();
-    private volatile boolean closed;
+    private boolean closed;
 
     private JavacppLibrary(LibraryFile file, Pointer handle) {
         this.file = file;
@@ -151,9 +63,10 @@ public final class JavacppLibrary implements Library {
 
     /**
      * dlopen()s {@code file} with RTLD_NOW | RTLD_LOCAL and binds it with {@code binder}; refuses it when it lacks
-     * required functions, naming them all, or fails the binding's {@link Binding#check}; unloads it on any failure.
+     * required functions, naming them all, or fails the binding's {@link JavacppBinding#check}; unloads it on any
+     * failure.
      */
-    public static <B extends Binding> Guest<B> load(LibraryFile file, Binder<B> binder) throws LoadException {
+    public static <B extends JavacppBinding> Guest<B> load(LibraryFile file, Binder<B> binder) throws LoadException {
         Pointer handle = Dlfcn.dlopen(file.path().toString(), Dlfcn.RTLD_NOW() | Dlfcn.RTLD_LOCAL());
         if (handle == null) {
             throw new LoadException("it could not be loaded (" + dlerror(file.path()) + ")");
@@ -161,8 +74,8 @@ public final class JavacppLibrary implements Library {
         JavacppLibrary library = new JavacppLibrary(file, handle);
         return Guest.bind(library, () -> {
             B binding = binder.bind(library);
-            if (!library.missing.isEmpty()) {
-                throw LoadException.missing(library.missing);
+            if (!binding.missing.isEmpty()) {
+                throw LoadException.missing(binding.missing);
             }
             binding.check();
             return binding;
@@ -175,8 +88,25 @@ public final class JavacppLibrary implements Library {
     }
 
     @Override
-    public boolean defines(String symbol) {
+    public synchronized boolean defines(String symbol) {
         return !closed && Dlfcn.dlsym(handle, symbol) != null;
+    }
+
+    /** This version's address of the function {@code name}, or 0; refuses a symbol exported as data. */
+    synchronized long address(String name) throws LoadException {
+        file.checkFunction(name);
+        Pointer address = closed ? null : Dlfcn.dlsym(handle, name);
+        return address == null ? 0 : address.address();
+    }
+
+    /** Keeps a binding's addresses, to zero them before dlclose(). */
+    synchronized long[] bind(long[] addresses) {
+        bound.add(addresses);
+        return addresses;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Zeroes its bindings' addresses, whose calls then throw, and dlclose()s. Twice is harmless. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import dev.hotlib.javacpp.JavacppLibrary.Function;
 import dev.hotlib.core.Natives;
 import dev.hotlib.core.Natives.Lang;
 import java.io.IOException;
@@ -30,7 +29,7 @@ class JavacppLibraryTest {
     Path dir;
 
     /** foo and bar as {@code int32_t (*)(void)}: foo required, bar optional. */
-    static final class FooBar extends JavacppLibrary.Binding {
+    static final class FooBar extends JavacppBinding {
         static final Function FOO = required("foo");
         static final Function BAR = optional("bar");
 
@@ -48,7 +47,7 @@ class JavacppLibraryTest {
     }
 
     /** Three required functions, two of which no variant exports. */
-    static final class Lacking extends JavacppLibrary.Binding {
+    static final class Lacking extends JavacppBinding {
         static final Function FIRST = required("hotlib_first");
         static final Function FOO = required("foo");
         static final Function SECOND = required("hotlib_second");

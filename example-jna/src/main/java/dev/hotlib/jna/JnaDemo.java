@@ -15,7 +15,7 @@ import dev.hotlib.core.LoadException;
  * (JnaDesigns, docs/performance.md). JNA returns int32_t as an int, a const char * as a String decoded and copied before the call
  * returns (NULL as null), and passes hotlib_state * as the memory of a {@link JnaState}.
  */
-public final class JnaDemo extends JnaLibrary.Binding {
+public final class JnaDemo extends JnaBinding {
     private static final Object[] NONE = {};
 
     private final Function abiVersion = optional("abi_version");  // int32_t abi_version(void);

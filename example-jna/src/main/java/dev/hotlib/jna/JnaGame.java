@@ -7,7 +7,7 @@ import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
 
 /** The binding of c-lib/game/game.h with JNA: a {@link Function} per function, both required. */
-public final class JnaGame extends JnaLibrary.Binding {
+public final class JnaGame extends JnaBinding {
     private final Function step = required("step");    // void step(game_state *s, double dt);
     private final Function score = required("score");  // int32_t score(const game_state *s);
 

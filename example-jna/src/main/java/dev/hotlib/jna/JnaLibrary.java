@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * One version of a library, opened with JNA, that knows no function of it: a {@link Binding} finds its functions
- * by name, each a JNA {@link Function} looked up at load. Copy it into a project as it is.
+ * One version of a library, opened with JNA, that knows no function of it: a {@link JnaBinding} finds its functions
+ * by name, each a JNA {@link Function} looked up at load. Copy it and JnaBinding into a project as they are.
  *
  * <p>JNA's defaults do not suit a reload. It opens with RTLD_LAZY | RTLD_GLOBAL, so a function declared but defined
  * nowhere loads, and the loader ends the JVM at its first call ("symbol lookup error", exit 127): here dlopen() gets
@@ -53,6 +53,10 @@ public final class JnaLibrary implements Library {
     private final NativeLibrary library;  // void *handle, from dlopen()
     private volatile boolean closed;
 
+    boolean isClosed() {
+        return closed;
+    }
+
     private JnaLibrary(LibraryFile file, NativeLibrary library) {
         this.file = file;
         this.library = library;
@@ -74,13 +78,13 @@ public final class JnaLibrary implements Library {
 
     /**
      * Opens the file and makes {@code binder}'s binding of it: refused, naming every required function the file
-     * lacks, or by the binding's {@link Binding#probe}. Closes the library on any failure.
+     * lacks, or by the binding's {@link JnaBinding#probe}. Closes the library on any failure.
      */
-    public static <B extends Binding> Guest<B> bind(LibraryFile file, Binder<B> binder) throws LoadException {
+    public static <B extends JnaBinding> Guest<B> bind(LibraryFile file, Binder<B> binder) throws LoadException {
         JnaLibrary library = open(file);
         return Guest.bind(library, () -> {
             B binding = binder.bind(library);
-            List<String> missing = ((Binding) binding).missing;
+            List<String> missing = binding.missing;
             if (!missing.isEmpty()) {
                 throw LoadException.missing(missing);
             }
@@ -155,51 +159,7 @@ public final class JnaLibrary implements Library {
 
     /** Makes a binding of an open library: its constructor, such as {@code JnaDemo::new}. */
     @FunctionalInterface
-    public interface Binder<B extends Binding> {
+    public interface Binder<B extends JnaBinding> {
         B bind(JnaLibrary library) throws LoadException;
-    }
-
-    /**
-     * A binding's base: each function is a final {@link Function} field whose initializer looks it up, so
-     * that a function is declared in one line, e.g. {@code private final Function foo = required("foo");}.
-     * A call is then a field read, the {@link #live} check and JNA's invoke: no lookup, map or proxy.
-     */
-    public abstract static class Binding {
-        private final JnaLibrary library;
-        private final List<String> missing = new ArrayList<>();
-
-        protected Binding(JnaLibrary library) {
-            this.library = library;
-        }
-
-        /** A function the binding needs: when the file lacks it, {@link #bind} refuses the file, naming it. */
-        protected final Function required(String name) throws LoadException {
-            Function function = library.function(name);
-            if (function == null) {
-                missing.add(name);
-            }
-            return function;
-        }
-
-        /** A function a version may leave out: null then; call it only when the version defines it. */
-        protected final Function optional(String name) throws LoadException {
-            return library.function(name);
-        }
-
-        /** Runs once every required function is found, before the version is used: refuses it by throwing. */
-        protected void probe() throws LoadException {}
-
-        /**
-         * {@code function}, to call now: throws IllegalStateException once this version is unloaded, where JNA
-         * would jump into unmapped code (a volatile read beside JNA's call), and for a function it lacks.
-         */
-        protected final Function live(Function function) {
-            if (library.closed || function == null) {
-                throw new IllegalStateException((function == null ? "a function it does not define, of "
-                        : "a function of ") + library.path().getFileName()
-                        + (function == null ? ", was called" : ", was called after it was unloaded"));
-            }
-            return function;
-        }
     }
 }

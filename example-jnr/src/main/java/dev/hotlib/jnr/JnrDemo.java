@@ -3,7 +3,7 @@ package dev.hotlib.jnr;
 import dev.hotlib.core.Guest;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import dev.hotlib.jnr.JnrLibrary.Symbol;
+import dev.hotlib.jnr.JnrBinding.Symbol;
 import jnr.ffi.annotations.Encoding;
 
 /**

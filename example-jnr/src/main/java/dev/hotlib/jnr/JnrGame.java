@@ -15,7 +15,7 @@ public interface JnrGame {
     }
 
     /** {@code typedef struct game_state { double x; int64_t steps; } game_state;} zeroed; close() frees it. */
-    public static final class State extends JnrLibrary.NativeStruct {
+    public static final class State extends JnrBinding.NativeStruct {
         private final Double x = new Double();
         private final Signed64 steps = new Signed64();
 

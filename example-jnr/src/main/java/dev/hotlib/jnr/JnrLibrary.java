@@ -1,13 +1,8 @@
 package dev.hotlib.jnr;
 
-import com.kenai.jffi.MemoryIO;
 import dev.hotlib.core.Library;
 import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -18,9 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
-import jnr.ffi.provider.InAccessibleMemoryIO;
 
 /**
  * One version of a library, opened for JNR-FFI, that binds any interface of the user's; it knows no function of
@@ -30,13 +22,6 @@ import jnr.ffi.provider.InAccessibleMemoryIO;
  * reuses that handle. Neither ever closes it, so {@link #close} does, through a jnr-ffi binding of libc.
  */
 public final class JnrLibrary implements Library {
-
-    /** The C name of a method whose Java name is not it: {@code @Symbol("abi_version") int abiVersion();}. */
-    @Retention(RetentionPolicy.RUNTIME)
-    @Target(ElementType.METHOD)
-    public @interface Symbol {
-        String value();
-    }
 
     /** {@code <dlfcn.h>}, from the C library the JVM already has loaded: what jnr-ffi and jffi do not offer. */
     public interface Dlfcn {
@@ -50,7 +35,6 @@ public final class JnrLibrary implements Library {
     private static final int RTLD_NOW = 0x2;  // <dlfcn.h> on Linux
     private static final int RTLD_NOLOAD = 0x4;
     private static final int RTLD_NOW_LOCAL = com.kenai.jffi.Library.NOW | com.kenai.jffi.Library.LOCAL;
-    private static final MemoryIO IO = MemoryIO.getInstance();
     /** What a static method of an interface is bound to: no C function is named so; jnr-ffi binds a stub. */
     private static final String NO_SYMBOL = "not a C function";
 
@@ -96,7 +80,7 @@ public final class JnrLibrary implements Library {
 
     /**
      * Binds {@code iface}, jnr-ffi's way, to this version: each abstract method to the function of its name (or
-     * its {@link Symbol}). Throws one LoadException naming every function of {@code required} (C names) that
+     * its {@link JnrBinding.Symbol}). Throws one LoadException naming every function of {@code required} (C names) that
      * this version lacks, or naming one it exports as data. A missing optional function is bound to jnr-ffi's
      * stub, which throws UnsatisfiedLinkError when called: ask {@link #defines} first. A static method, such as
      * the binding's {@code load}, is bound to no function, so no function of the interface may share its name.
@@ -109,7 +93,7 @@ public final class JnrLibrary implements Library {
             if (Modifier.isStatic(modifiers)) {
                 loader.map(method.getName(), NO_SYMBOL);  // jnr-ffi would bind a static method too, such as load
             } else if (Modifier.isAbstract(modifiers)) {
-                Symbol symbol = method.getAnnotation(Symbol.class);
+                JnrBinding.Symbol symbol = method.getAnnotation(JnrBinding.Symbol.class);
                 symbols.add(symbol == null ? method.getName() : symbol.value());
                 if (symbol != null) {
                     loader.map(method.getName(), symbol.value());
@@ -181,60 +165,5 @@ public final class JnrLibrary implements Library {
         }
         String line = message.lines().findFirst().orElse("").strip();
         return line.startsWith(file + ": ") ? line.substring(file.toString().length() + 2) : line;
-    }
-
-    /**
-     * A struct in native memory that the host owns: zeroed, from jffi, and freed by {@link #close} (jnr-ffi's
-     * own memory waits for the garbage collector). A subclass declares its fields, then calls {@link #allocate}.
-     * A second close frees nothing; a closed struct refuses every access with IllegalStateException, and a
-     * binding handed one throws it before the call: C never sees freed memory.
-     */
-    public abstract static class NativeStruct extends Struct implements AutoCloseable {
-        private long address;
-
-        protected NativeStruct() {
-            super(Runtime.getSystemRuntime());
-        }
-
-        /** Backs the fields declared so far with zeroed native memory. */
-        protected final void allocate() {
-            int size = Struct.size(this);
-            address = IO.allocateMemory(size, true);
-            useMemory(getRuntime().getMemoryManager().newPointer(address, size));
-        }
-
-        @Override
-        public synchronized void close() {
-            if (address != 0) {
-                useMemory(new Freed(getRuntime()));
-                IO.freeMemory(address);
-                address = 0;
-            }
-        }
-    }
-
-    /**
-     * A closed struct's memory: every access throws. It is not direct memory, so jnr-ffi asks it for an array
-     * before it would pass it to C, and that throws too.
-     */
-    private static final class Freed extends InAccessibleMemoryIO {
-        Freed(Runtime runtime) {
-            super(runtime, 0, false);
-        }
-
-        @Override
-        protected RuntimeException error() {
-            return new IllegalStateException("the struct was closed: its memory is freed");
-        }
-
-        @Override
-        public boolean hasArray() {
-            throw error();
-        }
-
-        @Override
-        public long size() {
-            return 0;
-        }
     }
 }
