@@ -13,18 +13,33 @@ import java.util.Objects;
  */
 final class LibraryWatcher {
     /** How many settle periods one poll waits for a file that keeps changing, before trying next tick. */
-    private static final int MAX_SETTLE_ROUNDS = 10;
+    static final int MAX_SETTLE_ROUNDS = 10;
+
+    /** How the watcher lets a settle period pass: {@link #REAL} sleeps; a test's passes a clock of its own. */
+    @FunctionalInterface
+    interface Sleeper {
+        /** Sleeps on the calling thread. */
+        Sleeper REAL = period -> Thread.sleep(period.toMillis());
+
+        void sleep(Duration period) throws InterruptedException;
+    }
 
     private final Path file;
     private final Duration settle;
     private final boolean trustWritable;
+    private final Sleeper sleeper;
     private FileIdentity taken;
     private FileIdentity trusted;  // the last identity whose path passed the trust check
 
     LibraryWatcher(Path file, Duration settle, boolean trustWritable) {
+        this(file, settle, trustWritable, Sleeper.REAL);
+    }
+
+    LibraryWatcher(Path file, Duration settle, boolean trustWritable, Sleeper sleeper) {
         this.file = file;
         this.settle = settle;
         this.trustWritable = trustWritable;
+        this.sleeper = Objects.requireNonNull(sleeper);
     }
 
     Path file() {
@@ -61,7 +76,7 @@ final class LibraryWatcher {
 
     /**
      * What {@code seen} settles into: a version not taken yet that has held still for the settle time, or
-     * null. Blocks for at most a few settle periods while the file is changing.
+     * null. Blocks for at most {@link #MAX_SETTLE_ROUNDS} settle periods while the file is changing.
      */
     FileIdentity settle(Inspection seen) throws InterruptedException {
         FileIdentity identity = seen instanceof Loadable ? ((Loadable) seen).identity() : null;
@@ -72,7 +87,7 @@ final class LibraryWatcher {
             if (settle.isZero()) {
                 return identity;  // no time to hold still in: a second stat at once would tell nothing new
             }
-            Thread.sleep(settle.toMillis());
+            sleeper.sleep(settle);
             FileIdentity again = current();
             if (Objects.equals(again, identity)) {
                 return identity;

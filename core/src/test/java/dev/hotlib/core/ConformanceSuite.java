@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,17 +133,8 @@ public abstract class ConformanceSuite<B, S extends AutoCloseable>
             renameIntoPlace(variant(lang, "v1"), watched());
             assertTrue(host.reloadIfChanged());
             byte[] v2 = Files.readAllBytes(variant(lang, "v2"));
-            CompletableFuture<Void> writer = Scenarios.inBackground(() -> {
-                Scenarios.writeInPlace(v2, watched(), 12, SETTLE.dividedBy(4));
-                return null;
-            });
-            while (!writer.isDone()) {
-                host.reloadIfChanged();
-                foo(host);
-                Thread.sleep(5);
-            }
-            writer.join();
-            host.reloadIfChanged();
+            Scenarios.pollAsItWrites(host,
+                    wrote -> Scenarios.writeInPlace(v2, watched(), 12, SETTLE.dividedBy(4), wrote), () -> foo(host));
             Scenarios.assertOnlyCutShortRefused(hooks);
             assertTrue(hooks.swapped.size() >= 2, "v1, then v2 (twice if its section headers came last)");
             assertEquals(2, foo(host));

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,15 +141,51 @@ public interface Scenarios<B, S extends AutoCloseable> {
 
     /** Truncates {@code file} and rewrites it in place (same inode, as GNU ld and cp do), pausing between chunks. */
     static void writeInPlace(byte[] bytes, Path file, int chunks, Duration pause) {
+        writeInPlace(bytes, file, chunks, pause, () -> { });
+    }
+
+    /** As {@link #writeInPlace(byte[], Path, int, Duration)}, running {@code wrote} after each chunk is written. */
+    static void writeInPlace(byte[] bytes, Path file, int chunks, Duration pause, Runnable wrote) {
         try (OutputStream out = Files.newOutputStream(file)) {
             int step = Math.max(1, (bytes.length + chunks - 1) / chunks);
             for (int offset = 0; offset < bytes.length; offset += step) {
                 out.write(bytes, offset, Math.min(step, bytes.length - offset));
                 out.flush();
+                wrote.run();
                 Thread.sleep(pause.toMillis());
             }
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A writer of the watched file, which runs {@code wrote} after each of its steps (a chunk, a rename). */
+    @FunctionalInterface
+    interface Writer {
+        void write(Runnable wrote) throws Exception;
+    }
+
+    /**
+     * Runs {@code writer} on a thread of its own and polls {@code host} after each step it took, then once more
+     * after it ended, running {@code afterEachPoll} after each poll: the loop waits for the writer's steps, not
+     * for time, so each poll meets the file as a step left it, however slow the machine is.
+     */
+    static void pollAsItWrites(Host<?> host, Writer writer, Runnable afterEachPoll) throws Exception {
+        Semaphore steps = new Semaphore(0);
+        CompletableFuture<Void> writing = inBackground(() -> {
+            writer.write(steps::release);
+            return null;
+        });
+        writing.whenComplete((done, failed) -> steps.release());
+        while (!writing.isDone()) {
+            if (!steps.tryAcquire(1, TimeUnit.MINUTES)) {
+                throw new AssertionError("the writer took no step in a minute");
+            }
+            host.reloadIfChanged();
+            afterEachPoll.run();
+        }
+        writing.join();
+        host.reloadIfChanged();
+        afterEachPoll.run();
     }
 }
