@@ -34,9 +34,11 @@ public final class Pin<B> implements AutoCloseable {
     }
 
     void hold(Readers.LoadedVersion<B> version) {
-        this.loaded = version;
-        this.binding = version.guest.binding();
-        this.closed = false;
+        if (loaded != version) {  // taken again on the same version, the pin writes no reference
+            loaded = version;
+            binding = version.binding;
+        }
+        closed = false;
     }
 
     /** The binding of the version this pin holds: valid until the pin is closed. */

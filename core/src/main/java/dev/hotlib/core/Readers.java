@@ -24,6 +24,7 @@ final class Readers<B> {
     static final class LoadedVersion<B> {
         final Version version;
         final Guest<B> guest;
+        final B binding;  // guest.binding(), one load away for a pin
         Instant retiredAt;   // the host's, under its lock
         boolean toldPinned;  // likewise
 
@@ -33,6 +34,7 @@ final class Readers<B> {
         LoadedVersion(Version version, Guest<B> guest) {
             this.version = version;
             this.guest = guest;
+            this.binding = guest.binding();
         }
 
         /**
@@ -40,13 +42,17 @@ final class Readers<B> {
          * the same names (string constants) each time finds them by reference, without a dlsym().
          */
         boolean defines(String symbol) {
-            Answer[] known = answers;
-            for (Answer answer : known) {
+            for (Answer answer : answers) {
                 if (answer.symbol == symbol) {
                     return answer.defined;
                 }
             }
-            for (Answer answer : known) {
+            return ask(symbol);
+        }
+
+        /** {@link #defines}, for a name not asked before by reference. */
+        private boolean ask(String symbol) {
+            for (Answer answer : answers) {
                 if (answer.symbol.equals(symbol)) {
                     return answer.defined;
                 }
