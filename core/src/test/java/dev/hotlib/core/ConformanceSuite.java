@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,6 +138,32 @@ public abstract class ConformanceSuite<B, S extends AutoCloseable>
                     wrote -> Scenarios.writeInPlace(v2, watched(), 12, SETTLE.dividedBy(4), wrote), () -> foo(host));
             Scenarios.assertOnlyCutShortRefused(hooks);
             assertTrue(hooks.swapped.size() >= 2, "v1, then v2 (twice if its section headers came last)");
+            assertEquals(2, foo(host));
+        }
+    }
+
+    /**
+     * With no settle time, each poll meets the file as one more chunk left it: the check, not the wait, refuses
+     * every state of it that is cut short, and the loader never sees one.
+     */
+    @ParameterizedTest
+    @EnumSource(Lang.class)
+    void withNoSettleTimeEveryFileCutShortIsRefusedByTheCheck(Lang lang) throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        try (Host<B> host = host(options(watched()).withSettle(Duration.ZERO), hooks)) {
+            renameIntoPlace(variant(lang, "v1"), watched());
+            assertTrue(host.reloadIfChanged());
+            byte[] v2 = Files.readAllBytes(variant(lang, "v2"));
+            Semaphore polled = new Semaphore(0);
+            Scenarios.pollAsItWrites(host, wrote -> Scenarios.writeInPlace(v2, watched(), 12, Duration.ZERO, () -> {
+                wrote.run();
+                polled.acquireUninterruptibly();  // the next chunk waits for the poll of this one
+            }), () -> {
+                foo(host);
+                polled.release();
+            });
+            Scenarios.assertOnlyCutShortRefused(hooks);
+            assertFalse(hooks.refused.isEmpty(), "the files cut short were refused by the check");
             assertEquals(2, foo(host));
         }
     }

@@ -11,6 +11,7 @@ import dev.hotlib.core.FileIdentity.Trust;
 import dev.hotlib.core.FileIdentity.Unusable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -112,6 +113,26 @@ class FileIdentityTest {
         } else {
             assertEquals("other users (its group) can write " + lib, Trust.problem(lib));
         }
+    }
+
+    @Test
+    void aGroupOthersShareCannotWriteIt() throws Exception {
+        assumeTrue(root(), "giving a file a group this user is not in needs root");
+        Path lib = Files.write(dir.resolve("lib.so"), new byte[] {1});
+        chmod(lib, "rw-rw-r--");
+        Files.getFileAttributeView(lib, PosixFileAttributeView.class).setGroup(
+                dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
+        assertEquals("other users (its group) can write " + lib, Trust.problem(lib));
+        chmod(lib, "rw-r--r--");
+        assertNull(Trust.problem(lib), "its group cannot write it");
+    }
+
+    @Test
+    void aSymlinkLoopIsRefusedNotFollowedForever() throws Exception {
+        Path a = dir.resolve("a");
+        Files.createSymbolicLink(a, dir.resolve("b"));
+        Files.createSymbolicLink(dir.resolve("b"), a);
+        assertEquals("its path has more than 40 symbolic links", Trust.problem(a));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -140,8 +141,34 @@ class ShadowCopiesTest {
                 java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(old, null, null);  // the link itself looks dead
         try (ShadowCopies copies = new ShadowCopies(parent)) {
             assertTrue(Files.exists(precious), "a link that looks like a dead run's folder is not followed");
-            assertTrue(Files.exists(victim.resolve("precious.txt")));
+            assertTrue(Files.isSymbolicLink(link), "nor taken for a run's folder: it is not ours to delete");
             assertFalse(Files.isSymbolicLink(copies.dir().getParent()));
+        }
+    }
+
+    /** A dead run's folder is deleted with what it holds, but a link in it is deleted, never followed. */
+    @Test
+    void theCleanUpDeletesALinkInADeadRunsFolderNotWhatItPointsTo() throws Exception {
+        Path victim = Files.createDirectory(parent.resolve("victim"));
+        Path precious = Files.writeString(victim.resolve("precious.txt"), "keep me");
+        Path dead = Files.createDirectory(parent.resolve("hotlib-" + ProcessHandle.current().pid() + "-dead"));
+        Files.createFile(dead.resolve(".lock"));  // nobody holds it
+        Files.createSymbolicLink(dead.resolve("planted"), victim);
+        try (ShadowCopies copies = new ShadowCopies(parent)) {
+            assertFalse(Files.exists(dead, java.nio.file.LinkOption.NOFOLLOW_LINKS), "a dead run's folder is deleted");
+            assertTrue(Files.exists(precious), "the link in it was deleted, not followed");
+        }
+    }
+
+    /** A dead run's folder of another user is that user's to delete: the clean-up leaves it. */
+    @Test
+    void theCleanUpLeavesAnotherUsersDeadRun() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "giving a folder to another user needs root");
+        Path theirs = Files.createDirectory(parent.resolve("hotlib-7-theirs"));
+        Files.createFile(theirs.resolve(".lock"));  // nobody holds it
+        Files.setOwner(theirs, parent.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        try (ShadowCopies copies = new ShadowCopies(parent)) {
+            assertTrue(Files.exists(theirs.resolve(".lock")), "another user's run is not ours to clean up");
         }
     }
 
