@@ -19,6 +19,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.SwitchPoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +39,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code demo_}: FfmDemo's call with no pin: one static final handle for every version, this version's
  *       address of the function as its first argument, checked by {@code at()} (missing, or unloaded);
  *       {@code byAddress_} the same handle and address without the check;
- *   <li>{@code guarded_}: {@code FfmLibrary.function}'s handle, one per version in a final field, bound to the
- *       address and guarded by a SwitchPoint that the unload invalidates before dlclose(): its target is pointed
- *       at a refusal, and the call checks nothing;
- *   <li>{@code site_}: {@link SiteDemo}, for release mode alone, where one version is loaded: that handle is the
- *       target of a process-wide {@link MutableCallSite} whose invoker is a static final, pointed at a refusal
+ *   <li>{@code guarded_}: a handle per version in a final field, bound to the address and guarded by a
+ *       SwitchPoint that the unload invalidates before dlclose(): its target is pointed at a refusal, and the call
+ *       checks nothing;
+ *   <li>{@code site_}: {@link SiteDemo}, for release mode alone, where one version is loaded: a handle bound to
+ *       the address is the target of a process-wide {@link MutableCallSite} whose invoker is a static final, pointed at a refusal
  *       before dlclose(); {@code siteRelease_} calls it through a release-mode host's pin, as
  *       {@code FfmCalls.release_foo} calls FfmDemo.
  * </ul>
@@ -51,16 +52,17 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FfmDesigns {
 
-    /** foo() as {@code FfmLibrary.function} binds it: a handle of this version, in a final field. */
+    /** foo() bound to this version's address, guarded by a SwitchPoint the unload invalidates first. */
     public static final class GuardedDemo extends FfmBinding {
+        private static final MethodHandle REFUSED = MethodHandles.insertArguments(
+                MethodHandles.throwException(int.class, IllegalStateException.class), 0,
+                new IllegalStateException("foo() was unloaded"));
+        private final SwitchPoint mapped = new SwitchPoint();  // valid while this version is mapped
         private final MethodHandle foo;  // int32_t foo(void);
 
         private GuardedDemo(FfmLibrary library) throws LoadException {
             super(library);
-            foo = library.function("foo", of(JAVA_INT));
-            if (foo == null) {
-                throw LoadException.missing(List.of("foo"));
-            }
+            foo = mapped.guardWithTest(fooAt(library), REFUSED);
         }
 
         public int foo() {
@@ -72,7 +74,43 @@ public class FfmDesigns {
         }
 
         static Guest<GuardedDemo> load(LibraryFile file) throws LoadException {
-            return FfmLibrary.load(file, GuardedDemo::new);
+            Guest<GuardedDemo> guest = FfmLibrary.load(file, GuardedDemo::new);
+            SwitchPoint mapped = guest.binding().mapped;
+            return new Guest<>(new Refusing(guest.library(), () -> SwitchPoint.invalidateAll(
+                    new SwitchPoint[] {mapped})), guest.binding());
+        }
+    }
+
+    /** A downcall handle bound to this version's address of foo(). */
+    static MethodHandle fooAt(FfmLibrary library) throws LoadException {
+        long address = library.address("foo");
+        if (address == 0) {
+            throw LoadException.missing(List.of("foo"));
+        }
+        return Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), of(JAVA_INT));
+    }
+
+    /** A version's library whose close runs {@code first} before it unloads. */
+    private record Refusing(Library library, Runnable first) implements Library {
+        @Override
+        public Path path() {
+            return library.path();
+        }
+
+        @Override
+        public boolean defines(String symbol) {
+            return library.defines(symbol);
+        }
+
+        @Override
+        public void close() {
+            first.run();
+            library.close();
+        }
+
+        @Override
+        public boolean stillLoaded() {
+            return library.stillLoaded();
         }
     }
 
@@ -93,10 +131,7 @@ public class FfmDesigns {
 
         private SiteDemo(FfmLibrary library) throws LoadException {
             super(library);
-            foo = library.function("foo", of(JAVA_INT));
-            if (foo == null) {
-                throw LoadException.missing(List.of("foo"));
-            }
+            foo = fooAt(library);
         }
 
         public int foo() {
@@ -111,36 +146,12 @@ public class FfmDesigns {
         static Guest<SiteDemo> load(LibraryFile file) throws LoadException {
             Guest<SiteDemo> guest = FfmLibrary.load(file, SiteDemo::new);
             point(guest.binding().foo);
-            return new Guest<>(new Refusing(guest.library()), guest.binding());
+            return new Guest<>(new Refusing(guest.library(), () -> point(REFUSED)), guest.binding());
         }
 
         private static void point(MethodHandle target) {
             FOO_SITE.setTarget(target);
             MutableCallSite.syncAll(new MutableCallSite[] {FOO_SITE});
-        }
-
-        /** The version's library, whose close first points the site at the refusal. */
-        private record Refusing(Library library) implements Library {
-            @Override
-            public Path path() {
-                return library.path();
-            }
-
-            @Override
-            public boolean defines(String symbol) {
-                return library.defines(symbol);
-            }
-
-            @Override
-            public void close() {
-                point(REFUSED);
-                library.close();
-            }
-
-            @Override
-            public boolean stillLoaded() {
-                return library.stillLoaded();
-            }
         }
     }
 

@@ -12,9 +12,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.SwitchPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +42,6 @@ public final class FfmLibrary implements Library {
 
     private final LibraryFile file;
     private final MemorySegment handle;  // void *, from dlopen()
-    private final SwitchPoint mapped = new SwitchPoint();  // valid while this version is mapped
     private final List<long[]> bound = new ArrayList<>();  // its bindings' addresses, zeroed at close
     private boolean closed;
 
@@ -87,37 +83,12 @@ public final class FfmLibrary implements Library {
     }
 
     /**
-     * A downcall handle to the function {@code name}, or null when this version does not export it; refuses a
-     * symbol exported as data, which a call would jump into. Once this version is unloaded the handle throws
-     * IllegalStateException instead of jumping into unmapped code: it is guarded by a {@link SwitchPoint} that
-     * {@link #close} invalidates before dlclose(), a guard the JIT compiles to nothing until then.
+     * This version's address of the function {@code name}, or 0 when it does not export it; refuses a symbol
+     * exported as data, which a call would jump into.
      */
-    public MethodHandle function(String name, FunctionDescriptor function, Linker.Option... options)
-            throws LoadException {
-        file.checkFunction(name);
-        MemorySegment address = dlsym(name);
-        if (address.equals(MemorySegment.NULL)) {
-            return null;
-        }
-        MethodType type = function.toMethodType();
-        return mapped.guardWithTest(LINKER.downcallHandle(address, function, options), thrower(type,
-                new IllegalStateException(name + "() of " + file.path().getFileName() + " was unloaded")));
-    }
-
-    /**
-     * This version's address of the function {@code name}, in the global scope, or null when it does not export
-     * it; refuses a symbol exported as data, which a call would jump into.
-     */
-    long address(String name) throws LoadException {
+    public long address(String name) throws LoadException {
         file.checkFunction(name);
         return dlsym(name).address();
-    }
-
-    /** A handle of {@code type} that throws {@code error}. */
-    static MethodHandle thrower(MethodType type, IllegalStateException error) {
-        return MethodHandles.dropArguments(MethodHandles.insertArguments(
-                MethodHandles.throwException(type.returnType(), IllegalStateException.class), 0, error),
-                0, type.parameterList());
     }
 
     @Override
@@ -148,7 +119,6 @@ public final class FfmLibrary implements Library {
             for (long[] addresses : bound) {
                 java.util.Arrays.fill(addresses, 0);  // a binding kept past its pin throws from now on
             }
-            SwitchPoint.invalidateAll(new SwitchPoint[] {mapped});  // every handle of this version throws from now
             if (call(() -> (int) DLCLOSE.invokeExact(handle)) != 0) {
                 throw new IllegalStateException("dlclose() failed: " + dlerror(file.path()));
             }

@@ -12,6 +12,8 @@ import dev.hotlib.core.LibraryFile;
 import dev.hotlib.core.LoadException;
 import dev.hotlib.core.Natives.Lang;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +94,8 @@ class LoaderHazardsTest {
     }
 
     private static int foo(FfmLibrary library) throws Throwable {
-        return (int) library.function("foo", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+        return (int) Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(library.address("foo")),
+                FunctionDescriptor.of(JAVA_INT)).invokeExact();
     }
 
     /** The child JVM: "overwrite" loads the library, truncates it as cp does, and calls it; "open" loads it. */

@@ -26,9 +26,9 @@ public final class JavacppDemo extends JavacppBinding {
     }
 
     // hotlib.h's signatures: a native calls the function at the address it is given.
-    @Name("HOTLIB_CALL") static native int int32(@Cast("int32_t (*)(void)") long function);
-    @Name("HOTLIB_CALL") static native @Cast("const char *") BytePointer text(@Cast("const char *(*)(void)") long function);
-    @Name("HOTLIB_CALL") static native void onState(@Cast("void (*)(hotlib_state *)") long function, JavacppState s);
+    @Name("HOTLIB_CALL") static native int int32(@Cast("int32_t (*)(void)") long f);
+    @Name("HOTLIB_CALL") static native @Cast("const char *") BytePointer text(@Cast("const char *(*)(void)") long f);
+    @Name("HOTLIB_CALL") static native void onState(@Cast("void (*)(hotlib_state *)") long f, JavacppState state);
 
     // hotlib.h, in its order: a function is a constant here and a method below.
     private static final Function ABI_VERSION = optional("abi_version");  // int32_t abi_version(void);
