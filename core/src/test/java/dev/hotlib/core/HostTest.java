@@ -220,6 +220,24 @@ class HostTest {
         }
     }
 
+    /** A pin whose thread ended unclosed: told of once, and its version unloaded at the next poll. */
+    @Test
+    void aPinWhoseThreadEndedUnclosedIsToldOnceAndLetGo() throws Exception {
+        try (Host<Fake> host = host()) {
+            publish("foo=1");
+            assertTrue(host.reloadIfChanged());
+            Thread forgetful = new Thread(host::pin);  // takes a pin and ends without closing it
+            forgetful.start();
+            forgetful.join();
+            publish("foo=2");
+            assertTrue(host.reloadIfChanged());
+            assertEquals(List.of("1: 1"), hooks.leaked, "told of the dropped pin");
+            assertEquals(List.of("foo=1"), closed, "and let go of its version");
+            host.reloadIfChanged();
+            assertEquals(List.of("1: 1"), hooks.leaked, "told once");
+        }
+    }
+
     @Test
     void anUnpinnedOldVersionIsUnloadedDuringTheSwap() throws Exception {
         try (Host<Fake> host = host()) {
