@@ -108,7 +108,7 @@ class CopyAndCheckTest {
     @Test
     void aFileThatDoesNotFitIsNotCopiedAndAFullFileSystemLeavesNothingBehind() throws Exception {
         Path mount = Files.createDirectory(dir.resolve("small"));
-        assumeTrue(mount(mount, "size=256k"), "cannot mount a tmpfs here (needs root)");
+        assumeTrue(Natives.mountTmpfs(mount, "size=256k"), "cannot mount a tmpfs here (needs root)");
         try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(mount)) {
             Path big = watched(Natives.variant(Lang.RUST, "v1"));
             long size = Files.size(big);
@@ -164,7 +164,7 @@ class CopyAndCheckTest {
     @Test
     void aNoexecShadowFolderIsRefusedNamingItAndTheOption() throws Exception {
         Path mount = Files.createDirectory(dir.resolve("noexec"));
-        assumeTrue(mount(mount, "size=4m,noexec"), "cannot mount a tmpfs here (needs root)");
+        assumeTrue(Natives.mountTmpfs(mount, "size=4m,noexec"), "cannot mount a tmpfs here (needs root)");
         try (CopyAndCheck copyAndCheck = CopyAndCheck.withShadowCopies(mount)) {
             Path source = watched(Natives.variant(Lang.C, "v1"));
             String why = ((Refused) copyAndCheck.prepare(source, 1, Optional.empty())).reason();
@@ -175,15 +175,6 @@ class CopyAndCheckTest {
         }
     }
 
-    private static boolean mount(Path at, String options) throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return false;
-        }
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString())
-                .redirectErrorStream(true).start();
-        mount.getInputStream().readAllBytes();
-        return mount.waitFor() == 0;
-    }
 
     @Test
     void siblingsNamedWithOriginAreCopiedBesideAndAChangedOneAsksForARestart() throws Exception {

@@ -1,5 +1,6 @@
 package dev.hotlib.ffm;
 
+import dev.hotlib.core.Constants;
 import dev.hotlib.core.LoadException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,8 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,21 +45,12 @@ public abstract class FfmBinding {
     protected FfmBinding(FfmLibrary library) throws LoadException {
         this.library = library;
         this.addresses = library.bind(new long[FUNCTIONS.get()]);
-        for (Field field : getClass().getDeclaredFields()) {
-            if (field.getType() == Function.class && Modifier.isStatic(field.getModifiers())) {
-                Function function;
-                try {
-                    field.setAccessible(true);
-                    function = (Function) field.get(null);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-                long address = library.address(function.name());
-                if (address == 0 && function.required()) {
-                    missing.add(function.name());
-                }
-                addresses[function.index()] = address;
+        for (Function function : Constants.of(getClass(), Function.class)) {
+            long address = library.address(function.name());
+            if (address == 0 && function.required()) {
+                missing.add(function.name());
             }
+            addresses[function.index()] = address;
         }
     }
 

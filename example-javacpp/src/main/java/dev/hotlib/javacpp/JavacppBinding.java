@@ -1,8 +1,7 @@
 package dev.hotlib.javacpp;
 
+import dev.hotlib.core.Constants;
 import dev.hotlib.core.LoadException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,21 +35,12 @@ public abstract class JavacppBinding {
     protected JavacppBinding(JavacppLibrary library) throws LoadException {
         this.library = library;
         this.addresses = library.bind(new long[FUNCTIONS.get()]);
-        for (Field field : getClass().getDeclaredFields()) {
-            if (field.getType() == Function.class && Modifier.isStatic(field.getModifiers())) {
-                Function function;
-                try {
-                    field.setAccessible(true);
-                    function = (Function) field.get(null);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-                long address = library.address(function.name());
-                if (address == 0 && function.required()) {
-                    missing.add(function.name());
-                }
-                addresses[function.index()] = address;
+        for (Function function : Constants.of(getClass(), Function.class)) {
+            long address = library.address(function.name());
+            if (address == 0 && function.required()) {
+                missing.add(function.name());
             }
+            addresses[function.index()] = address;
         }
     }
 
