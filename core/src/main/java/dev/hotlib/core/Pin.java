@@ -28,6 +28,14 @@ public final class Pin<B> implements AutoCloseable {
     private Readers.LoadedVersion<B> loaded;  // its thread's: set when the pin is taken
     private B binding;                        // that version's binding, one load away
     private boolean closed;
+    // The last names defines() answered for this version, by reference, and the answers (bit i for asked[i]):
+    // a tick that asks the same string constants each time reads them here, in the pin it already holds.
+    private String asked0;
+    private String asked1;
+    private String asked2;
+    private String asked3;
+    private int definedBits;
+    private int nextSlot;
 
     Pin(Readers.Reader<B> reader) {
         this.reader = reader;
@@ -37,6 +45,8 @@ public final class Pin<B> implements AutoCloseable {
         if (loaded != version) {  // taken again on the same version, the pin writes no reference
             loaded = version;
             binding = version.binding;
+            asked0 = asked1 = asked2 = asked3 = null;
+            definedBits = nextSlot = 0;
         }
         closed = false;
     }
@@ -56,7 +66,23 @@ public final class Pin<B> implements AutoCloseable {
      */
     public boolean defines(String symbol) {
         binding();
-        return loaded.defines(symbol);
+        int slot = symbol == asked0 ? 0 : symbol == asked1 ? 1 : symbol == asked2 ? 2 : symbol == asked3 ? 3 : -1;
+        return slot >= 0 ? (definedBits & 1 << slot) != 0 : remember(symbol);
+    }
+
+    /** {@link #defines} for a name not among the last four asked: asks the version, and keeps the answer. */
+    private boolean remember(String symbol) {
+        boolean defined = loaded.defines(symbol);
+        int slot = nextSlot;
+        nextSlot = (slot + 1) & 3;
+        switch (slot) {
+            case 0 -> asked0 = symbol;
+            case 1 -> asked1 = symbol;
+            case 2 -> asked2 = symbol;
+            default -> asked3 = symbol;
+        }
+        definedBits = defined ? definedBits | 1 << slot : definedBits & ~(1 << slot);
+        return defined;
     }
 
     /** The version this pin holds. */

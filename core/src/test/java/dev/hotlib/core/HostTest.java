@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ class HostTest {
     Path dir;
 
     private final List<String> closed = new CopyOnWriteArrayList<>();
+    private final List<String> asked = new CopyOnWriteArrayList<>();  // "foo:name": what defines() was asked
     private final RecordingHooks hooks = new RecordingHooks();
 
     /** The fake binding: what foo() of the version returns. */
@@ -53,9 +55,11 @@ class HostTest {
             return path;
         }
 
+        /** foo, and each name the text lists as {@code +name}. */
         @Override
         public boolean defines(String symbol) {
-            return symbol.equals("foo");
+            asked.add(foo() + ":" + symbol);
+            return symbol.equals("foo") || List.of(text.split(" ")).contains("+" + symbol);
         }
 
         @Override
@@ -217,6 +221,43 @@ class HostTest {
             assertEquals(2, foo(host), "the next pin gets the new version");
             host.reloadIfChanged();
             assertEquals(List.of("foo=1"), closed, "let go once its thread pinned again");
+        }
+    }
+
+    /**
+     * A pin's {@code defines} answers for the version it holds, from its own memory of the names asked (four) or
+     * from the version's (the library asked once per name), and forgets them when it is taken again on another.
+     */
+    @Test
+    void definesAnswersForThePinsVersionAndAsksItOncePerName() throws Exception {
+        List<String> four = List.of("foo", "bar", "baz", "qux");                          // what a pin keeps
+        List<String> six = List.of("foo", "bar", "baz", "qux", "quux", "corge");          // more
+        try (Host<Fake> host = host()) {
+            publish("foo=1 +bar +quux");
+            assertTrue(host.reloadIfChanged());
+            Pin<Fake> first = host.pin();
+            first.close();
+            for (List<String> names : List.of(four, four, six, six, four)) {  // a tick each
+                try (Pin<Fake> pin = host.pin()) {
+                    assertSame(first, pin);
+                    for (String name : names) {
+                        assertEquals(Set.of("foo", "bar", "quux").contains(name), pin.defines(name),
+                                "version 1, " + name);
+                    }
+                }
+            }
+            assertEquals(six.stream().map(name -> "1:" + name).toList(), asked, "the library asked once per name");
+            publish("foo=2 +baz +corge");
+            assertTrue(host.reloadIfChanged());
+            for (List<String> names : List.of(four, six)) {
+                try (Pin<Fake> pin = host.pin()) {
+                    assertSame(first, pin, "the thread's pin, taken again on version 2");
+                    for (String name : names) {
+                        assertEquals(Set.of("foo", "baz", "corge").contains(name), pin.defines(name),
+                                "version 2, " + name);
+                    }
+                }
+            }
         }
     }
 
