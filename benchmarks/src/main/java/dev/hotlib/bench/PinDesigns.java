@@ -28,7 +28,10 @@ import org.openjdk.jmh.annotations.State;
  *       store of the version, a volatile read to check it is still current, a release store at release; no
  *       allocation. A forgotten pin leaves the record holding its version: the host sees it as a pin held too
  *       long, not as a dropped one;
- *   <li>{@code ownRecord}: the same record kept by the caller (the loop thread's own), with no ThreadLocal.
+ *   <li>{@code ownRecord}: the same record kept by the caller (the loop thread's own), with no ThreadLocal;
+ *   <li>{@code onlineRecord}: the caller's record as QSBR keeps it, on its version between spans: a pin reads the
+ *       current version and stores only when it changed, a release stores nothing. The version stays mapped
+ *       until the thread pins again or is taken offline.
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -71,6 +74,7 @@ public class PinDesigns {
         volatile Version current = new Version();
         final ThreadLocal<Record> records = ThreadLocal.withInitial(Record::new);
         final Record own = new Record();
+        final Online online = new Online();
     }
 
     /** A counted pin, with or without a Cleaner registration. */
@@ -175,6 +179,43 @@ public class PinDesigns {
         }
     }
 
+    /**
+     * The caller's record as QSBR's reader keeps it: it stays on its version between spans (online), and a pin
+     * stores only when the current version changed. The version a thread last used stays mapped until that
+     * thread pins again or goes offline, which the host must be told of.
+     */
+    static final class Online implements AutoCloseable {
+        volatile Version holding;
+        private int depth;
+
+        Online take(Current c) {
+            if (depth++ > 0) {
+                return this;
+            }
+            Version now = c.current;
+            while (holding != now) {  // announced once per version: a volatile store, then a re-read
+                holding = now;
+                now = c.current;
+            }
+            return this;
+        }
+
+        Object binding() {
+            Version held = holding;
+            if (depth == 0 || held == null) {
+                throw new IllegalStateException("released");
+            }
+            return held.binding;
+        }
+
+        @Override
+        public void close() {
+            if (depth > 0) {
+                depth--;
+            }
+        }
+    }
+
     @Benchmark
     public Object core(Core h, CpuShare cpu) {
         try (Pin<FfmDemo> pin = h.host.pin()) {
@@ -206,6 +247,13 @@ public class PinDesigns {
     @Benchmark
     public Object ownRecord(Current c, CpuShare cpu) {
         try (Record pin = c.own.take(c)) {
+            return pin.binding();
+        }
+    }
+
+    @Benchmark
+    public Object onlineRecord(Current c, CpuShare cpu) {
+        try (Online pin = c.online.take(c)) {
             return pin.binding();
         }
     }

@@ -288,7 +288,8 @@ public final class Report {
             add(goals, () -> ratioGoal("design: " + design.getValue(), b, design.getKey(),
                     CLASSES.get(b) + ".static_foo", "static foo()", Double.NaN));
         }
-        for (String design : List.of("core", "counterCleaner", "counter", "threadRecord", "ownRecord")) {
+        for (String design : List.of("core", "counterCleaner", "counter", "threadRecord", "ownRecord",
+                "onlineRecord")) {
             add(goals, () -> {
                 Bench pin = need("PinDesigns." + design);
                 return new Goal("pin + release: " + PIN_DESIGNS.get(design), "all", figure(pin),
@@ -333,7 +334,8 @@ public final class Report {
             "counterCleaner", "counter + Cleaner",
             "counter", "counter, no Cleaner",
             "threadRecord", "reused per-thread record (ThreadLocal)",
-            "ownRecord", "reused record held by the caller");
+            "ownRecord", "reused record held by the caller",
+            "onlineRecord", "the caller's record, left on its version between pins (QSBR)");
 
     private Goal ratioGoal(String what, String backend, String top, String bottom, String against, double goal) {
         Bench base = need(bottom);
