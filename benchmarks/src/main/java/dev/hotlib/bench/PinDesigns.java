@@ -10,16 +10,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What a tick pays once, whatever its calls: a pin on the current version and its release, with no call, ns per
  * pin. {@code core} is {@code host.pin()} and {@code close()} (a per-thread reader record, found through the last
  * one used or a ThreadLocal; a volatile store of the version; the thread's pin taken again, held weakly for
- * dropped-pin detection; no allocation). The others are designs written here, each returning the binding as core's pin does:
+ * dropped-pin detection; no allocation); {@code defines} is a tick's three {@code pin.defines} on a pin held
+ * for the iteration. The others are designs written here, each returning the binding as core's pin does:
  * <ul>
  *   <li>{@code counterCleaner}: a count of pins per version, taken with a compare-and-set unless the version
  *       was retired, and a {@link Cleaner} registration per pin that catches a pin dropped unreleased;
@@ -44,6 +48,22 @@ public class PinDesigns {
         @Override
         Host<FfmDemo> open() throws Exception {
             return Hosts.watching(FfmDemo::load, Libs.library("c"));
+        }
+    }
+
+    /** core's pin of a watching host, held for a whole iteration: what {@code defines} costs on its own. */
+    @State(Scope.Thread)
+    public static class Held extends Core {
+        Pin<FfmDemo> pin;
+
+        @Setup(Level.Iteration)
+        public void take() {
+            pin = host.pin();
+        }
+
+        @TearDown(Level.Iteration)
+        public void release() {
+            pin.close();
         }
     }
 
@@ -221,6 +241,13 @@ public class PinDesigns {
         try (Pin<FfmDemo> pin = h.host.pin()) {
             return pin.binding();
         }
+    }
+
+    /** A tick's three {@code pin.defines}, as Main asks them (the C library defines no bar), on a held pin. */
+    @Benchmark
+    public int defines(Held h, CpuShare cpu) {
+        Pin<FfmDemo> pin = h.pin;
+        return (pin.defines("bar") ? 1 : 0) + (pin.defines("greeting") ? 2 : 0) + (pin.defines("update") ? 4 : 0);
     }
 
     @Benchmark

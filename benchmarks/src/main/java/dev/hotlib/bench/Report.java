@@ -296,6 +296,8 @@ public final class Report {
                         pin.unit().replace("/op", ""), "", Double.NaN, 5);
             });
         }
+        add(goals, () -> new Goal(DEFINES, "all", figure(need("PinDesigns.defines")), "ns", "", Double.NaN,
+                Double.NaN));
         add(goals, () -> ratioGoal("foo(), critical(false), pin held for a whole iteration", "FFM",
                 "FfmCalls.pinnedCritical_foo", "FfmCalls.critical_foo", "static foo(), critical(false)", Double.NaN));
         for (String lib : List.of("c", "rust")) {
@@ -327,6 +329,8 @@ public final class Report {
         designs.put("JavacppDesigns.pointer_foo", "a FunctionPointer per function, checked, no pin");
         return designs;
     }
+
+    static final String DEFINES = "a tick's 3 × `pin.defines` (bar, greeting, update), on a held pin";
 
     /** What each pin design is, as the headline names it. */
     static final Map<String, String> PIN_DESIGNS = Map.of(
@@ -437,6 +441,9 @@ public final class Report {
         String method = key.substring(key.indexOf('.') + 1);
         String backend = key.startsWith("Ffm") ? "FFM" : key.startsWith("Jnr") ? "JNR" : key.startsWith("Jna") ? "JNA"
                 : key.startsWith("Javacpp") ? "JavaCPP" : "";
+        if (key.equals("PinDesigns.defines")) {
+            return DEFINES;
+        }
         if (key.startsWith("PinDesigns.")) {
             return "pin + release, " + PIN_DESIGNS.get(method);
         }
