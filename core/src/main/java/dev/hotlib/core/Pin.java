@@ -28,7 +28,7 @@ public final class Pin<B> implements AutoCloseable {
     private Readers.LoadedVersion<B> loaded;  // its thread's: set when the pin is taken
     private B binding;                        // that version's binding, one load away
     private boolean closed;
-    // The last names defines() answered for this version, by reference, and the answers (bit i for asked[i]):
+    // The last names defines() answered for this version, by reference, and the answers (bit i for asked<i>):
     // a tick that asks the same string constants each time reads them here, in the pin it already holds.
     private String asked0;
     private String asked1;
