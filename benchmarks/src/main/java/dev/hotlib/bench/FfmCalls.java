@@ -37,7 +37,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code tick}: a tick as Main makes it: {@code host.pin()}, foo(), the {@code defines} checks of bar,
  *       greeting and update, greeting() and update(state), release; {@code staticTick} the same calls through
- *       the static binding;
+ *       the static binding; {@code heldTick} the same tick on a pin held for a whole iteration, without
+ *       the pin's cost;
  *   <li>{@code static_foo}: a static final downcall handle to the library loaded for good; {@code critical_foo}
  *       the same with {@code Linker.Option.critical(false)};
  *   <li>{@code pinned_foo}: {@code pin.binding().foo()} through a watching host's pin held for a whole
@@ -138,20 +139,46 @@ public class FfmCalls {
         }
     }
 
+    /** A watching host with a pin on its version held for a whole iteration: a tick without its pin. */
+    @State(Scope.Thread)
+    public static class Held extends Watching {
+        Pin<FfmDemo> pin;
+
+        @Setup(Level.Iteration)
+        public void take() {
+            pin = host.pin();
+        }
+
+        @TearDown(Level.Iteration)
+        public void release() {
+            pin.close();
+        }
+    }
+
     @Benchmark
     public void tick(Watching w, CpuShare cpu, Blackhole bh) {
         try (Pin<FfmDemo> pin = w.host.pin()) {
-            FfmDemo hotlib = pin.binding();
-            bh.consume(hotlib.foo());
-            if (pin.defines("bar")) {
-                bh.consume(hotlib.bar());
-            }
-            if (pin.defines("greeting")) {
-                bh.consume(hotlib.greeting());
-            }
-            if (pin.defines("update")) {
-                hotlib.update(w.state);
-            }
+            calls(pin, w.state, bh);
+        }
+    }
+
+    @Benchmark
+    public void heldTick(Held h, CpuShare cpu, Blackhole bh) {
+        calls(h.pin, h.state, bh);
+    }
+
+    /** Main's calls in a tick, through {@code pin}. */
+    private static void calls(Pin<FfmDemo> pin, FfmState state, Blackhole bh) {
+        FfmDemo hotlib = pin.binding();
+        bh.consume(hotlib.foo());
+        if (pin.defines("bar")) {
+            bh.consume(hotlib.bar());
+        }
+        if (pin.defines("greeting")) {
+            bh.consume(hotlib.greeting());
+        }
+        if (pin.defines("update")) {
+            hotlib.update(state);
         }
     }
 

@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * JavaCPP, ns per call or per tick. The static binding is {@link JavacppStatic}'s static natives, whose JNI
  * library links libhotlib_c.so at build time, as JavaCPP presets do; JavacppDemo calls a FunctionPointer from a
- * typed dlsym(). tick, staticTick, pinned_ and release_ as in {@link FfmCalls}.
+ * typed dlsym(). tick, heldTick, staticTick, pinned_ and release_ as in {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -72,20 +72,46 @@ public class JavacppCalls {
         }
     }
 
+    /** A watching host with a pin on its version held for a whole iteration: a tick without its pin. */
+    @State(Scope.Thread)
+    public static class Held extends Watching {
+        Pin<JavacppDemo> pin;
+
+        @Setup(Level.Iteration)
+        public void take() {
+            pin = host.pin();
+        }
+
+        @TearDown(Level.Iteration)
+        public void release() {
+            pin.close();
+        }
+    }
+
     @Benchmark
     public void tick(Watching w, CpuShare cpu, Blackhole bh) {
         try (Pin<JavacppDemo> pin = w.host.pin()) {
-            JavacppDemo hotlib = pin.binding();
-            bh.consume(hotlib.foo());
-            if (pin.defines("bar")) {
-                bh.consume(hotlib.bar());
-            }
-            if (pin.defines("greeting")) {
-                bh.consume(hotlib.greeting());
-            }
-            if (pin.defines("update")) {
-                hotlib.update(w.state);
-            }
+            calls(pin, w.state, bh);
+        }
+    }
+
+    @Benchmark
+    public void heldTick(Held h, CpuShare cpu, Blackhole bh) {
+        calls(h.pin, h.state, bh);
+    }
+
+    /** Main's calls in a tick, through {@code pin}. */
+    private static void calls(Pin<JavacppDemo> pin, JavacppState state, Blackhole bh) {
+        JavacppDemo hotlib = pin.binding();
+        bh.consume(hotlib.foo());
+        if (pin.defines("bar")) {
+            bh.consume(hotlib.bar());
+        }
+        if (pin.defines("greeting")) {
+            bh.consume(hotlib.greeting());
+        }
+        if (pin.defines("update")) {
+            hotlib.update(state);
         }
     }
 

@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * JNA, ns per call or per tick. The static binding is JNA's fastest, direct mapping ({@code Native.register})
  * of the library loaded for good, with JnaLibrary's options (RTLD_NOW | RTLD_LOCAL, UTF-8); staticInterface_
- * is JNA's interface mapping (a proxy), loaded once. tick, staticTick, pinned_ and release_ as in
+ * is JNA's interface mapping (a proxy), loaded once. tick, heldTick, staticTick, pinned_ and release_ as in
  * {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -105,20 +105,46 @@ public class JnaCalls {
         }
     }
 
+    /** A watching host with a pin on its version held for a whole iteration: a tick without its pin. */
+    @State(Scope.Thread)
+    public static class Held extends Watching {
+        Pin<JnaDemo> pin;
+
+        @Setup(Level.Iteration)
+        public void take() {
+            pin = host.pin();
+        }
+
+        @TearDown(Level.Iteration)
+        public void release() {
+            pin.close();
+        }
+    }
+
     @Benchmark
     public void tick(Watching w, CpuShare cpu, Blackhole bh) {
         try (Pin<JnaDemo> pin = w.host.pin()) {
-            JnaDemo hotlib = pin.binding();
-            bh.consume(hotlib.foo());
-            if (pin.defines("bar")) {
-                bh.consume(hotlib.bar());
-            }
-            if (pin.defines("greeting")) {
-                bh.consume(hotlib.greeting());
-            }
-            if (pin.defines("update")) {
-                hotlib.update(w.state);
-            }
+            calls(pin, w.state, bh);
+        }
+    }
+
+    @Benchmark
+    public void heldTick(Held h, CpuShare cpu, Blackhole bh) {
+        calls(h.pin, h.state, bh);
+    }
+
+    /** Main's calls in a tick, through {@code pin}. */
+    private static void calls(Pin<JnaDemo> pin, JnaState state, Blackhole bh) {
+        JnaDemo hotlib = pin.binding();
+        bh.consume(hotlib.foo());
+        if (pin.defines("bar")) {
+            bh.consume(hotlib.bar());
+        }
+        if (pin.defines("greeting")) {
+            bh.consume(hotlib.greeting());
+        }
+        if (pin.defines("update")) {
+            hotlib.update(state);
         }
     }
 

@@ -19,8 +19,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * JNR-FFI, ns per call or per tick. The static binding is the user's own interface, {@link JnrDemo}, loaded once
- * by jnr-ffi into a static final field (errno saved as by default, as the example's). tick, staticTick, pinned_
- * and release_ as in {@link FfmCalls}.
+ * by jnr-ffi into a static final field (errno saved as by default, as the example's). tick, heldTick, staticTick,
+ * pinned_ and release_ as in {@link FfmCalls}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -74,20 +74,46 @@ public class JnrCalls {
         }
     }
 
+    /** A watching host with a pin on its version held for a whole iteration: a tick without its pin. */
+    @State(Scope.Thread)
+    public static class Held extends Watching {
+        Pin<JnrDemo> pin;
+
+        @Setup(Level.Iteration)
+        public void take() {
+            pin = host.pin();
+        }
+
+        @TearDown(Level.Iteration)
+        public void release() {
+            pin.close();
+        }
+    }
+
     @Benchmark
     public void tick(Watching w, CpuShare cpu, Blackhole bh) {
         try (Pin<JnrDemo> pin = w.host.pin()) {
-            JnrDemo hotlib = pin.binding();
-            bh.consume(hotlib.foo());
-            if (pin.defines("bar")) {
-                bh.consume(hotlib.bar());
-            }
-            if (pin.defines("greeting")) {
-                bh.consume(hotlib.greeting());
-            }
-            if (pin.defines("update")) {
-                hotlib.update(w.state);
-            }
+            calls(pin, w.state, bh);
+        }
+    }
+
+    @Benchmark
+    public void heldTick(Held h, CpuShare cpu, Blackhole bh) {
+        calls(h.pin, h.state, bh);
+    }
+
+    /** Main's calls in a tick, through {@code pin}. */
+    private static void calls(Pin<JnrDemo> pin, JnrState state, Blackhole bh) {
+        JnrDemo hotlib = pin.binding();
+        bh.consume(hotlib.foo());
+        if (pin.defines("bar")) {
+            bh.consume(hotlib.bar());
+        }
+        if (pin.defines("greeting")) {
+            bh.consume(hotlib.greeting());
+        }
+        if (pin.defines("update")) {
+            hotlib.update(state);
         }
     }
 

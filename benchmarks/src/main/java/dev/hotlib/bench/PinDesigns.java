@@ -10,13 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What a tick pays once, whatever its calls: a pin on the current version and its release, with no call, ns per
@@ -48,22 +45,6 @@ public class PinDesigns {
         @Override
         Host<FfmDemo> open() throws Exception {
             return Hosts.watching(FfmDemo::load, Libs.library("c"));
-        }
-    }
-
-    /** core's pin of a watching host, held for a whole iteration: what {@code defines} costs on its own. */
-    @State(Scope.Thread)
-    public static class Held extends Core {
-        Pin<FfmDemo> pin;
-
-        @Setup(Level.Iteration)
-        public void take() {
-            pin = host.pin();
-        }
-
-        @TearDown(Level.Iteration)
-        public void release() {
-            pin.close();
         }
     }
 
@@ -245,7 +226,7 @@ public class PinDesigns {
 
     /** A tick's three {@code pin.defines}, as Main asks them (the C library defines no bar), on a held pin. */
     @Benchmark
-    public int defines(Held h, CpuShare cpu) {
+    public int defines(FfmCalls.Held h, CpuShare cpu) {
         Pin<FfmDemo> pin = h.pin;
         return (pin.defines("bar") ? 1 : 0) + (pin.defines("greeting") ? 2 : 0) + (pin.defines("update") ? 4 : 0);
     }
