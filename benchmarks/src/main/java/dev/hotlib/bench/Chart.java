@@ -10,7 +10,7 @@ import java.util.Locale;
  * straddles it, grey when the ratio is only reported. Written by {@link Report}.
  */
 final class Chart {
-    private static final int LABEL = 430;
+    private static final int LABEL = 470;
     private static final int PLOT = 420;
     private static final int ROW = 18;
     private static final double MIN = 0.5;

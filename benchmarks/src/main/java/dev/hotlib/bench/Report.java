@@ -275,7 +275,7 @@ public final class Report {
                     CLASSES.get(b) + ".staticTick", "the same calls, static binding", 1.2));
         }
         for (String b : BACKENDS) {  // reported: what the tick costs without its pin
-            add(goals, () -> ratioGoal("Main's calls in a tick, pin held for a whole iteration", b,
+            add(goals, () -> ratioGoal("a tick, its pin held for a whole iteration", b,
                     CLASSES.get(b) + ".heldTick", CLASSES.get(b) + ".staticTick", "the same calls, static binding",
                     Double.NaN));
         }
