@@ -137,20 +137,34 @@ public class PinDesigns {
         }
     }
 
-    /** One thread's reader record, reused by every pin the thread takes: itself the pin. */
-    static final class Record implements AutoCloseable {
+    /**
+     * A reader record that is itself the pin: the version it holds, read by the host before it unloads, and how
+     * deeply its thread has pinned. The two designs below differ only in what a pin and a release store.
+     */
+    abstract static class Span implements AutoCloseable {
+        volatile Version holding;
+        int depth;
+
+        Object binding() {
+            Version held = holding;
+            if (depth == 0 || held == null) {
+                throw new IllegalStateException("released");
+            }
+            return held.binding;
+        }
+    }
+
+    /** One thread's reader record, reused by every pin the thread takes. */
+    static final class Record extends Span {
         private static final VarHandle HOLDING;
 
         static {
             try {
-                HOLDING = MethodHandles.lookup().findVarHandle(Record.class, "holding", Version.class);
+                HOLDING = MethodHandles.lookup().findVarHandle(Span.class, "holding", Version.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
-
-        volatile Version holding;  // read by the host before it unloads
-        private int depth;
 
         Record take(Current c) {
             if (depth++ > 0) {
@@ -162,14 +176,6 @@ public class PinDesigns {
                 holding = now;  // a volatile store, then a volatile read: the host's scan sees it, or we see its swap
             } while (c.current != now);
             return this;
-        }
-
-        Object binding() {
-            Version held = holding;
-            if (depth == 0 || held == null) {
-                throw new IllegalStateException("released");
-            }
-            return held.binding;
         }
 
         @Override
@@ -185,10 +191,7 @@ public class PinDesigns {
      * stores only when the current version changed. The version a thread last used stays mapped until that
      * thread pins again or goes offline, which the host must be told of.
      */
-    static final class Online implements AutoCloseable {
-        volatile Version holding;
-        private int depth;
-
+    static final class Online extends Span {
         Online take(Current c) {
             if (depth++ > 0) {
                 return this;
@@ -199,14 +202,6 @@ public class PinDesigns {
                 now = c.current;
             }
             return this;
-        }
-
-        Object binding() {
-            Version held = holding;
-            if (depth == 0 || held == null) {
-                throw new IllegalStateException("released");
-            }
-            return held.binding;
         }
 
         @Override
