@@ -426,7 +426,7 @@ public final class Report {
     private void callTable(StringBuilder md) {
         md.append("## Calls, ns per operation (JMH average time)\n\n")
                 .append("| benchmark | what it measures | wall clock (JMH score ± 99.9%) | CPU time [95% interval]"
-                        + " | forks |\n|---|---|---|---|---|\n");
+                        + " | forks: their medians, lowest–highest |\n|---|---|---|---|---|\n");
         for (Bench bench : jmh.values()) {
             if (!bench.result().path("mode").asText().equals("avgt")) {
                 continue;
@@ -437,9 +437,22 @@ public final class Report {
                     .append(fmt(metric.path("score").asDouble())).append(" ± ")
                     .append(fmt(metric.path("scoreError").asDouble(Double.NaN))).append(" | **")
                     .append(fmt(f.value())).append("** [").append(fmt(f.low())).append("–").append(fmt(f.high()))
-                    .append("] | ").append(bench.forks().length).append(" |\n");
+                    .append("] | ").append(bench.forks().length).append(": ").append(forkSpread(bench))
+                    .append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** The lowest and the highest of a benchmark's fork medians: how far a fork moves it. */
+    private static String forkSpread(Bench bench) {
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (double[] fork : bench.forks()) {
+            double median = new ListStatistics(fork).getPercentile(50);
+            low = Math.min(low, median);
+            high = Math.max(high, median);
+        }
+        return fmt(low) + "–" + fmt(high);
     }
 
     /** What a call benchmark measures, by its name. */
